@@ -1,0 +1,65 @@
+package io.stepcarecovery.archive;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What a backup archive holds, written into it as its last entry so that every checksum is known
+ * (one pass over the data). Paths are absolute, as on the CA host; entry names in the tar are the
+ * same paths without the leading slash, so {@code tar -xzf ARCHIVE -C /} restores by hand exactly
+ * as the runbook does.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+    int formatVersion,
+    String backupId,
+    String ca,
+    String caUrl,
+    String createdAt,
+    String reason,
+    String dbType,
+    String caConfig,
+    String stepPath,
+    List<String> roots,
+    String rootFingerprint,
+    String intermediateFingerprint,
+    List<FileEntry> files) {
+
+  public static final int FORMAT = 1;
+  /** Where, under the step path, the manifest sits in the archive. */
+  public static final String DIR = ".stepca-recovery";
+  public static final String NAME = "manifest.json";
+
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** @param type file, dir or symlink; {@code mode} is octal permission bits, e.g. "0600" */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FileEntry(String path, String type, long size, String mode, int uid, int gid,
+      String sha256, String link) {
+    public int permissions() {
+      return Integer.parseInt(mode, 8);
+    }
+  }
+
+  public static String entryName(String stepPath) {
+    return stepPath.substring(1) + "/" + DIR + "/" + NAME;
+  }
+
+  public byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Manifest parse(byte[] json) throws IOException {
+    return JSON.readValue(json, Manifest.class);
+  }
+}

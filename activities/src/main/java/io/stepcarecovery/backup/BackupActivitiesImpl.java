@@ -1,0 +1,172 @@
+package io.stepcarecovery.backup;
+
+import io.stepcarecovery.ActivityErrors;
+import io.stepcarecovery.Heartbeat;
+import io.stepcarecovery.archive.ArchiveWriter;
+import io.stepcarecovery.archive.Manifest;
+import io.stepcarecovery.archive.Snapshotter;
+import io.stepcarecovery.ca.CaJson;
+import io.stepcarecovery.ca.Fingerprints;
+import io.stepcarecovery.ca.StepPath;
+import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.store.BackupStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The file side of a backup, on the CA host. */
+public class BackupActivitiesImpl implements BackupActivities {
+  private static final Logger log = LoggerFactory.getLogger(BackupActivitiesImpl.class);
+  private final StepcaRecoveryConfig config;
+
+  public BackupActivitiesImpl(StepcaRecoveryConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public BackupPlan preflight(String ca, boolean configOnly) {
+    return ActivityErrors.run(() -> plan(config.ca(ca), configOnly));
+  }
+
+  /** What to back up, from ca.json: the step path plus whatever it points to outside it. */
+  static BackupPlan plan(CaConfig c, boolean configOnly) throws IOException {
+    CaJson json = CaJson.read(c.caConfig());
+    CaJson.Db db = json.db();
+    Path stepPath = StepPath.of(c.caConfig());
+    List<Path> wanted = new ArrayList<>();
+    wanted.add(stepPath);
+    if (db.isExternal()) {
+      if (!configOnly) {
+        throw new ConfigException("CA " + c.name() + " keeps its database in " + db.type()
+            + " (" + c.caConfig() + " db.type): a file backup does not cover an external database."
+            + " Back the database up with its own tools, then run the backup with --config-only"
+            + " to archive config, certs and secrets alone");
+      }
+    } else if (db.isBadger() || db.isBbolt()) {
+      wanted.add(db.dataSource());
+      if (db.valueDir() != null) {
+        wanted.add(db.valueDir());
+      }
+    } else if (!db.isNone()) {
+      throw new ConfigException(c.caConfig() + ": db.type '" + db.type() + "' is not one step-ca"
+          + " supports here (badgerv2, badger, badgerv1, bbolt, mysql, postgresql)");
+    }
+    for (Path p : new Path[] {json.root(), json.crt(), json.key()}) {
+      if (p != null) {
+        wanted.add(p);
+      }
+    }
+    List<Path> roots = new ArrayList<>();
+    for (Path p : wanted) {
+      Path n = p.toAbsolutePath().normalize();
+      if (roots.stream().noneMatch(n::startsWith)) {
+        roots.removeIf(r -> r.startsWith(n));
+        roots.add(n);
+      }
+    }
+    long bytes = 0;
+    for (Path r : roots) {
+      if (!Files.exists(r, LinkOption.NOFOLLOW_LINKS)) {
+        throw new ConfigException(r + " does not exist, but " + c.caConfig() + " names it: the CA's"
+            + " data is not where its config says (wrong caConfig, or the data is already lost:"
+            + " restore instead of backing up)");
+      }
+      bytes += size(r);
+    }
+    Path store = c.backups().store().toAbsolutePath().normalize();
+    for (Path r : roots) {
+      if (store.startsWith(r)) {
+        throw new ConfigException("backups.store " + store + " lies inside the CA's data " + r
+            + ": a backup would contain itself; choose a store outside it");
+      }
+    }
+    BackupStore backups = new BackupStore(store, c.name());
+    backups.prepare();
+    long needed = 2 * bytes + (16L << 20);
+    if (backups.usableBytes() < needed) {
+      throw new ConfigException("not enough free space in " + backups.dir() + ": "
+          + backups.usableBytes() / (1 << 20) + " MiB free, a backup of " + bytes / (1 << 20)
+          + " MiB needs about " + needed / (1 << 20) + " MiB (snapshot + archive)");
+    }
+    String rootFp = json.root() == null ? null : Fingerprints.ofFile(json.root());
+    String interFp = json.crt() == null ? null : Fingerprints.ofFile(json.crt());
+    return new BackupPlan(c.caConfig().toString(), stepPath.toString(),
+        roots.stream().map(Path::toString).toList(), db.isNone() ? "none" : db.type(), bytes,
+        rootFp, interFp);
+  }
+
+  private static long size(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  @Override
+  public SnapshotReport snapshot(String ca, String backupId, BackupPlan plan) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      BackupStore store = new BackupStore(c.backups().store(), ca);
+      Path snap = store.workDir(backupId).resolve("snapshot");
+      store.discardWork(backupId); // a retry starts from a clean work area
+      Files.createDirectories(snap);
+      long t0 = System.nanoTime();
+      Snapshotter.Result r = Snapshotter.copy(plan.roots().stream().map(Path::of).toList(), snap,
+          List.of(Path.of(plan.stepPath()).resolve(Manifest.DIR)), Heartbeat.of("snapshot"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      log.info("snapshot of CA {}: {} files, {} bytes in {} ms", ca, r.files(), r.bytes(), ms);
+      return new SnapshotReport(snap.toString(), r.files(), r.bytes(), ms);
+    });
+  }
+
+  @Override
+  public ArchiveReport archive(String ca, String backupId, String reason, String createdAt, BackupPlan plan) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      BackupStore store = new BackupStore(c.backups().store(), ca);
+      Path work = store.workDir(backupId);
+      Path partial = work.resolve(backupId + ".tar.gz.partial");
+      Manifest template = new Manifest(Manifest.FORMAT, backupId, ca, c.url(), createdAt, reason,
+          plan.dbType(), plan.caConfig(), plan.stepPath(), plan.roots(), plan.rootFingerprint(),
+          plan.intermediateFingerprint(), List.of());
+      long t0 = System.nanoTime();
+      ArchiveWriter.Result r = ArchiveWriter.write(work.resolve("snapshot"), template, partial,
+          Heartbeat.of("archive"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      log.info("archive of CA {}: {} bytes, {} entries in {} ms", ca, r.sizeBytes(), r.entries(), ms);
+      return new ArchiveReport(partial.toString(), r.sha256(), r.sizeBytes(), r.entries(), ms);
+    });
+  }
+
+  @Override
+  public StoredBackup publish(String ca, String backupId, ArchiveReport archive) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      BackupStore store = new BackupStore(c.backups().store(), ca);
+      return store.publish(backupId, Path.of(archive.partialPath()), archive.sha256(),
+          Heartbeat.of("verify"));
+    });
+  }
+
+  @Override
+  public PruneReport prune(String ca) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      BackupStore store = new BackupStore(c.backups().store(), ca);
+      List<String> deleted = store.prune(c.backups().keepOrDefault());
+      return new PruneReport(store.list().size(), deleted);
+    });
+  }
+
+  @Override
+  public void discardWork(String ca, String backupId) {
+    ActivityErrors.runVoid(() -> new BackupStore(config.ca(ca).backups().store(), ca).discardWork(backupId));
+  }
+}

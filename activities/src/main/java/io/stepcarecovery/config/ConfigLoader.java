@@ -1,0 +1,229 @@
+package io.stepcarecovery.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.IngressConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.ServiceConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.TemporalConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and checks the YAML config. Every problem becomes one {@link ConfigException} naming the
+ * file, the key and what was expected, because the person reading it is fixing an outage.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final Set<String> SERVICE_TYPES = Set.of("systemd", "docker", "command");
+
+  private ConfigLoader() {}
+
+  /** The file the CLI reads when --config is not given. */
+  public static Path defaultLocation() {
+    String env = System.getenv("STEPCA_RECOVERY_CONFIG");
+    return Path.of(env != null && !env.isBlank() ? env : "/etc/stepca-recovery/config.yaml");
+  }
+
+  public static StepcaRecoveryConfig load(Path file) {
+    Path source = file.toAbsolutePath().normalize();
+    Raw raw;
+    try {
+      raw = YAML.readValue(Files.readAllBytes(source), Raw.class);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + source + " does not exist: pass --config FILE"
+          + " (for a lab, lab/up DIR writes DIR/config.yaml)");
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(source + ": unknown key '" + path(e) + "'; expected one of "
+          + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+              .collect(Collectors.joining(", ")));
+    } catch (InvalidFormatException e) {
+      throw new ConfigException(source + ": key '" + path(e) + "' has value '" + e.getValue()
+          + "', expected " + kind(e.getTargetType()));
+    } catch (MismatchedInputException e) {
+      throw new ConfigException(source + ": key '" + path(e) + "' has the wrong type, expected "
+          + kind(e.getTargetType()));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + source + ": " + e.getMessage());
+    }
+    if (raw == null) {
+      throw new ConfigException(source + " is empty: it needs at least a 'cas' list");
+    }
+    return validate(source, raw);
+  }
+
+  private static StepcaRecoveryConfig validate(Path source, Raw raw) {
+    Problems p = new Problems(source);
+    List<CaConfig> cas = raw.cas() == null ? List.of() : raw.cas();
+    if (cas.isEmpty()) {
+      p.fail("cas", "a list with at least one CA (name, host, caConfig, url, rootCert, service, backups)");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < cas.size(); i++) {
+      CaConfig ca = cas.get(i);
+      String k = "cas[" + i + "]";
+      if (ca == null) {
+        p.fail(k, "a CA entry");
+      }
+      p.name(k + ".name", ca.name());
+      if (!names.add(ca.name())) {
+        p.fail(k + ".name", "a unique name, '" + ca.name() + "' is used twice");
+      }
+      p.name(k + ".host", ca.host());
+      p.absolute(k + ".caConfig", ca.caConfig());
+      p.httpsUrl(k + ".url", ca.url());
+      p.absolute(k + ".rootCert", ca.rootCert());
+      p.service(k + ".service", ca.service());
+      if (ca.backups() == null) {
+        p.fail(k + ".backups", "a map with 'store' (an absolute directory) and optional 'keep'");
+      }
+      p.absolute(k + ".backups.store", ca.backups().store());
+      if (ca.backups().keep() != null && ca.backups().keep() < 1) {
+        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1");
+      }
+      if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
+        p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
+      }
+      if (ca.issuance() != null) {
+        p.name(k + ".issuance.provisioner", ca.issuance().provisioner());
+        p.absolute(k + ".issuance.passwordFile", ca.issuance().passwordFile());
+      }
+    }
+    List<IngressConfig> ingress = raw.ingress() == null ? List.of() : raw.ingress();
+    for (int i = 0; i < ingress.size(); i++) {
+      IngressConfig in = ingress.get(i);
+      p.name("ingress[" + i + "].name", in.name());
+      p.name("ingress[" + i + "].host", in.host());
+      p.service("ingress[" + i + "].service", in.service());
+      if (in.acmeJson() != null) {
+        p.absolute("ingress[" + i + "].acmeJson", in.acmeJson());
+      }
+    }
+    List<String> services = raw.services() == null ? List.of() : raw.services();
+    for (int i = 0; i < services.size(); i++) {
+      p.httpsUrl("services[" + i + "]", services.get(i));
+    }
+    TemporalConfig temporal = raw.temporal() == null
+        ? new TemporalConfig(null, "default", null) : raw.temporal();
+    return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
+        List.copyOf(services));
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      } else if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String kind(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (type == Integer.class || type == int.class) {
+      return "a whole number";
+    }
+    if (type == Path.class) {
+      return "a path";
+    }
+    if (type == String.class) {
+      return "a text value";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a map (" + type.getSimpleName().replace("Config", "").toLowerCase() + ")";
+  }
+
+  /** Shapes the YAML may have; unknown keys are refused. */
+  record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
+      List<String> services) {}
+
+  private record Problems(Path source) {
+    void fail(String key, String expected) {
+      throw new ConfigException(source + ": key '" + key + "' is missing or invalid: expected " + expected);
+    }
+
+    void name(String key, String value) {
+      if (value == null || !value.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        fail(key, "a name of letters, digits, '.', '_' or '-'" + (value == null ? "" : ", got '" + value + "'"));
+      }
+    }
+
+    void absolute(String key, Path value) {
+      if (value == null) {
+        fail(key, "an absolute path");
+      }
+      if (!value.isAbsolute()) {
+        fail(key, "an absolute path, got relative '" + value + "' (the worker's working directory is"
+            + " not a safe anchor for CA data)");
+      }
+    }
+
+    void httpsUrl(String key, String value) {
+      try {
+        URI uri = value == null ? null : URI.create(value);
+        if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          fail(key, "an https:// URL" + (value == null ? "" : ", got '" + value + "'"));
+        }
+      } catch (IllegalArgumentException e) {
+        fail(key, "an https:// URL, got '" + value + "'");
+      }
+    }
+
+    void service(String key, ServiceConfig s) {
+      if (s == null || s.type() == null || !SERVICE_TYPES.contains(s.type())) {
+        fail(key + ".type", "one of systemd, docker, command"
+            + (s == null || s.type() == null ? "" : ", got '" + s.type() + "'"));
+      }
+      switch (s.type()) {
+        case "systemd" -> {
+          if (s.unit() == null || s.unit().isBlank()) {
+            fail(key + ".unit", "the systemd unit name, e.g. step-ca");
+          }
+        }
+        case "docker" -> {
+          if (s.container() == null || s.container().isBlank()) {
+            fail(key + ".container", "the container name, e.g. step-ca");
+          }
+        }
+        default -> {
+          for (String[] c : new String[][] {{"start", s.start()}, {"stop", s.stop()}, {"status", s.status()}}) {
+            if (c[1] == null || c[1].isBlank()) {
+              fail(key + "." + c[0], "a shell command (status exits 0 when running)");
+            }
+          }
+          if (s.log() != null && !s.log().isAbsolute()) {
+            fail(key + ".log", "an absolute path to the service's log file");
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.stepcarecovery.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The whole config file: one schema for the worker and the CLI (DESIGN.md). */
+public record StepcaRecoveryConfig(
+    Path source,
+    TemporalConfig temporal,
+    List<CaConfig> cas,
+    List<IngressConfig> ingress,
+    List<String> services) {
+
+  public CaConfig ca(String name) {
+    return cas.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
+        new ConfigException("unknown CA '" + name + "': " + source + " configures "
+            + cas.stream().map(CaConfig::name).collect(Collectors.joining(", "))));
+  }
+
+  /** The CA to act on when the operator named none: the only one configured. */
+  public CaConfig defaultCa() {
+    if (cas.size() == 1) {
+      return cas.get(0);
+    }
+    throw new ConfigException(source + " configures " + cas.size() + " CAs ("
+        + cas.stream().map(CaConfig::name).collect(Collectors.joining(", ")) + "): name one with --ca");
+  }
+
+  /** Every host named in the config: the host task queues a single-host worker polls. */
+  public List<String> hosts() {
+    return java.util.stream.Stream.concat(cas.stream().map(CaConfig::host),
+            ingress.stream().map(IngressConfig::host))
+        .distinct().toList();
+  }
+
+  public record TemporalConfig(String address, String namespace, TlsConfig tls) {
+    public String namespaceOrDefault() {
+      return namespace == null || namespace.isBlank() ? "default" : namespace;
+    }
+  }
+
+  public record TlsConfig(Path caCert, Path clientCert, Path clientKey, String serverName) {}
+
+  public record CaConfig(
+      String name,
+      String host,
+      Path caConfig,
+      String url,
+      Path rootCert,
+      ServiceConfig service,
+      String owner,
+      AcmeConfig acme,
+      IssuanceConfig issuance,
+      BackupsConfig backups) {}
+
+  /**
+   * How a service is controlled. {@code systemd}: unit. {@code docker}: container (and the
+   * Engine API address, else DOCKER_HOST). {@code command}: operator-supplied shell commands;
+   * status exits 0 when running, 1-3 when stopped (LSB).
+   */
+  public record ServiceConfig(
+      String type,
+      String unit,
+      String container,
+      String dockerHost,
+      String start,
+      String stop,
+      String status,
+      String restart,
+      Path log) {}
+
+  public record AcmeConfig(String provisioner) {}
+
+  public record IssuanceConfig(String provisioner, Path passwordFile, String subject) {}
+
+  public record BackupsConfig(Path store, Integer keep) {
+    public int keepOrDefault() {
+      return keep == null ? 14 : keep;
+    }
+  }
+
+  public record IngressConfig(String name, String host, ServiceConfig service, Path acmeJson) {}
+}

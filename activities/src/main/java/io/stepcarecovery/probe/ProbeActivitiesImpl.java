@@ -1,0 +1,60 @@
+package io.stepcarecovery.probe;
+
+import io.stepcarecovery.ActivityErrors;
+import io.stepcarecovery.Heartbeat;
+import io.stepcarecovery.ca.CaDescription;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** Probes from a client machine's point of view. */
+public class ProbeActivitiesImpl implements ProbeActivities {
+  private final StepcaRecoveryConfig config;
+
+  public ProbeActivitiesImpl(StepcaRecoveryConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public CaDescription describe(String ca) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      return new CaDescription(c.name(), c.host(), c.url(), c.service().type());
+    });
+  }
+
+  @Override
+  public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      OkHttpClient http = TrustedHttp.client(c.rootCert(), Duration.ofSeconds(5));
+      String url = c.url().replaceAll("/+$", "") + "/health";
+      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+      LongConsumer beat = Heartbeat.of("waiting for " + url);
+      String last = "no answer yet";
+      for (int attempt = 1; ; attempt++) {
+        try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
+          String body = r.body() == null ? "" : r.body().string();
+          if (r.code() == 200 && body.replace(" ", "").contains("\"status\":\"ok\"")) {
+            return new HealthReport(url, System.currentTimeMillis(), attempt);
+          }
+          last = "HTTP " + r.code() + " " + body.strip();
+        } catch (IOException e) {
+          last = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (System.nanoTime() > deadline) {
+          throw ApplicationFailure.newFailure("CA " + ca + " did not answer " + url + " within "
+              + timeoutSeconds + " s; last: " + last, "Unhealthy");
+        }
+        beat.accept(attempt);
+        Thread.sleep(Math.min(1000, 100L * attempt));
+      }
+    });
+  }
+}

@@ -1,0 +1,224 @@
+package io.stepcarecovery.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.stepcarecovery.archive.ArchiveReader;
+import io.stepcarecovery.archive.UnsafeArchiveException;
+import io.stepcarecovery.backup.StoredBackup;
+import io.stepcarecovery.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * A CA's backups on disk: {@code <store>/<ca>/<backupId>.tar.gz}, each with a
+ * {@code <backupId>.json} record written only after the stored archive was re-read and verified.
+ * An archive without its record (a crash mid-publish) is never listed, restored or counted.
+ * Work in progress lives under {@code <store>/<ca>/.work/}.
+ */
+public final class BackupStore {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path root;
+  private final String ca;
+  private final Path dir;
+
+  public BackupStore(Path root, String ca) {
+    this.root = root.toAbsolutePath().normalize();
+    this.ca = ca;
+    this.dir = this.root.resolve(ca);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path workDir(String backupId) {
+    return dir.resolve(".work").resolve(backupId);
+  }
+
+  public Path archive(String backupId) {
+    return dir.resolve(backupId + ".tar.gz");
+  }
+
+  private Path record(String backupId) {
+    return dir.resolve(backupId + ".json");
+  }
+
+  /**
+   * Creates the store's directories owner-only and refuses a store inside a git work tree:
+   * the runbook's rule that CA material never reaches Git.
+   */
+  public void prepare() {
+    Optional<Path> git = gitWorkTree(root);
+    if (git.isPresent()) {
+      throw new ConfigException("backup store " + root + " is inside the git work tree " + git.get()
+          + ": CA keys must never reach Git; set backups.store to a directory outside it");
+    }
+    try {
+      for (Path d : List.of(root, dir, dir.resolve(".work"))) {
+        if (!Files.isDirectory(d)) {
+          Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+      }
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(dir.resolve(".work"), PosixFilePermissions.fromString("rwx------"));
+      if (!Files.isWritable(dir)) {
+        throw new IOException("not writable by the worker's user");
+      }
+    } catch (IOException e) {
+      throw new ConfigException("backup store " + dir + " cannot be used: " + e.getMessage()
+          + " (check backups.store, its permissions and that it is mounted)");
+    }
+  }
+
+  public long usableBytes() {
+    try {
+      return Files.getFileStore(Files.isDirectory(dir) ? dir : root).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  public static Optional<Path> gitWorkTree(Path path) {
+    for (Path p = path.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve(".git"))) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Moves a finished archive from the work area into the store, re-reads the stored copy, and
+   * only then records it as a backup.
+   */
+  public StoredBackup publish(String backupId, Path partial, String expectedSha256, LongConsumer progress) {
+    Path target = archive(backupId);
+    try {
+      if (Files.exists(partial)) {
+        try {
+          Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.copy(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else if (!Files.exists(target)) {
+        throw new IOException("neither the archive " + partial + " nor " + target + " exists");
+      }
+      // else: a retry after the move already happened.
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new StoreException("cannot store " + target + ": " + e.getMessage(), e);
+    }
+    ArchiveReader.Verified v;
+    try {
+      v = ArchiveReader.read(target, ArchiveReader.Limits.DEFAULT, null, progress);
+    } catch (UnsafeArchiveException e) {
+      throw new StoreException("the stored copy " + target + " does not verify: " + e.getMessage(), e);
+    }
+    if (!v.sha256().equals(expectedSha256)) {
+      throw new StoreException("the stored copy " + target + " has SHA-256 " + v.sha256()
+          + " but " + expectedSha256 + " was written: the store corrupted it");
+    }
+    var m = v.manifest();
+    StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), v.sha256(), v.sizeBytes(),
+        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint());
+    writeRecord(stored);
+    return stored;
+  }
+
+  private void writeRecord(StoredBackup stored) {
+    Path tmp = dir.resolve(".work").resolve(stored.backupId() + ".json.tmp");
+    try {
+      Files.write(tmp, JSON.writeValueAsBytes(stored));
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      Files.move(tmp, record(stored.backupId()), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new StoreException("cannot record backup " + stored.backupId() + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Verified backups, newest first. */
+  public List<StoredBackup> list() {
+    List<StoredBackup> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path p : ds) {
+        try {
+          StoredBackup b = JSON.readValue(p.toFile(), StoredBackup.class);
+          if (b.backupId() != null && Files.isRegularFile(archive(b.backupId()))) {
+            out.add(b);
+          }
+        } catch (IOException unreadable) {
+          // not a record of ours
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort(Comparator.comparing(StoredBackup::createdAt).thenComparing(StoredBackup::backupId).reversed());
+    return out;
+  }
+
+  /** A backup by id, or the newest for "latest". */
+  public StoredBackup find(String idOrLatest) {
+    List<StoredBackup> all = list();
+    if (idOrLatest == null || idOrLatest.equals("latest")) {
+      if (all.isEmpty()) {
+        throw new StoreException("no verified backup of CA '" + ca + "' in " + dir);
+      }
+      return all.get(0);
+    }
+    return all.stream().filter(b -> b.backupId().equals(idOrLatest)).findFirst().orElseThrow(() ->
+        new StoreException("no backup '" + idOrLatest + "' of CA '" + ca + "' in " + dir
+            + " (list them with: stepca-recovery backups --ca " + ca + ")"));
+  }
+
+  /** Deletes all but the newest {@code keep} (at least 1) verified backups; returns the deleted ids. */
+  public List<String> prune(int keep) {
+    List<StoredBackup> all = list();
+    List<String> deleted = new ArrayList<>();
+    for (StoredBackup old : all.subList(Math.min(Math.max(1, keep), all.size()), all.size())) {
+      try {
+        // Record first: an archive without a record is invisible, the reverse would be a lie.
+        Files.deleteIfExists(record(old.backupId()));
+        Files.deleteIfExists(archive(old.backupId()));
+        deleted.add(old.backupId());
+      } catch (IOException e) {
+        throw new StoreException("cannot prune " + old.backupId() + ": " + e.getMessage(), e);
+      }
+    }
+    return deleted;
+  }
+
+  public void discardWork(String backupId) {
+    Path work = workDir(backupId);
+    try {
+      Files.deleteIfExists(dir.resolve(".work").resolve(backupId + ".json.tmp"));
+      if (Files.exists(work)) {
+        try (var walk = Files.walk(work)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot clean up work area " + work + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.stepcarecovery.backup;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** The file work of a backup. Runs on the CA host's task queue. */
+@ActivityInterface
+public interface BackupActivities {
+  /**
+   * Reads ca.json and checks everything that can be checked before the CA is stopped: the data
+   * locations, the db type, the store (writable, not in a git work tree, enough free space).
+   */
+  @ActivityMethod
+  BackupPlan preflight(String ca, boolean configOnly);
+
+  /** Copies the plan's roots into the store's work area. Idempotent; heartbeats progress. */
+  @ActivityMethod
+  SnapshotReport snapshot(String ca, String backupId, BackupPlan plan);
+
+  /** Writes tar.gz + manifest from the snapshot into the work area. Idempotent; heartbeats. */
+  @ActivityMethod
+  ArchiveReport archive(String ca, String backupId, String reason, String createdAt, BackupPlan plan);
+
+  /** Moves the archive into the store, re-reads and verifies it, then records it as a backup. */
+  @ActivityMethod
+  StoredBackup publish(String ca, String backupId, ArchiveReport archive);
+
+  /** Keeps the newest {@code keep} verified backups; never deletes the newest one. */
+  @ActivityMethod
+  PruneReport prune(String ca);
+
+  /** Removes this backup's work area (snapshot and partial archive). Idempotent. */
+  @ActivityMethod
+  void discardWork(String ca, String backupId);
+}

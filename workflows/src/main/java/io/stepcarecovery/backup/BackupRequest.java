@@ -1,0 +1,20 @@
+package io.stepcarecovery.backup;
+
+/**
+ * Input of {@link BackupWorkflow}: names, never secrets, so any Temporal client can type it:
+ * {@code {"ca":"main","reason":"before upgrade to 0.28"}}.
+ *
+ * @param ca the CA's name in the worker's config
+ * @param reason free text recorded in the manifest and shown in the UI
+ * @param configOnly for CAs on mysql/postgresql: archive config, certs and secrets alone,
+ *     acknowledging that the external database is not covered
+ */
+public record BackupRequest(String ca, String reason, Boolean configOnly) {
+  public BackupRequest(String ca, String reason) {
+    this(ca, reason, null);
+  }
+
+  public boolean isConfigOnly() {
+    return Boolean.TRUE.equals(configOnly);
+  }
+}

@@ -1,0 +1,162 @@
+package io.stepcarecovery.backup;
+
+import io.stepcarecovery.ActivityPlans;
+import io.stepcarecovery.Failures;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.ca.CaDescription;
+import io.stepcarecovery.ca.CaServiceActivities;
+import io.stepcarecovery.ca.CaStarter;
+import io.stepcarecovery.ca.ServiceStatus;
+import io.stepcarecovery.ca.StopReport;
+import io.stepcarecovery.probe.ProbeActivities;
+import io.stepcarecovery.progress.Progress;
+import io.stepcarecovery.progress.Step;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The runbook's backup procedure, with the CA down only for the snapshot copy:
+ * describe → preflight → stop → snapshot → start → /health → archive → publish+verify → prune.
+ * Whatever fails or is cancelled after the stop, the CA is started again (see {@link CaStarter}).
+ */
+public class BackupWorkflowImpl implements BackupWorkflow {
+  private static final Logger log = Workflow.getLogger(BackupWorkflowImpl.class);
+  static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  static final int PREFLIGHT = 1, STOP = 2, SNAPSHOT = 3, START = 4, HEALTH = 5, ARCHIVE = 6,
+      PUBLISH = 7, PRUNE = 8;
+
+  private final Progress progress = new Progress(List.of(
+      "Preflight: read ca.json, check the store",
+      "Stop CA",
+      "Snapshot data directory",
+      "Start CA",
+      "Confirm CA health",
+      "Archive snapshot (tar.gz + manifest)",
+      "Store and verify archive",
+      "Prune old backups"));
+
+  @Override
+  public List<Step> progress() {
+    return progress.steps();
+  }
+
+  @Override
+  public BackupResult backup(BackupRequest request) {
+    if (request == null || request.ca() == null || request.ca().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "backup input needs a CA name, e.g. {\"ca\":\"main\",\"reason\":\"pre-upgrade\"}", "BadInput");
+    }
+    String reason = request.reason() == null ? "" : request.reason();
+    long startedAt = Workflow.currentTimeMillis();
+    String backupId = ID_TIME.format(Instant.ofEpochMilli(startedAt)) + "-"
+        + Workflow.randomUUID().toString().substring(0, 4);
+
+    progress.running(PREFLIGHT, request.ca());
+    CaDescription ca = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED,
+        ActivityPlans.QUICK, progress.summary(PREFLIGHT, request.ca())).describe(request.ca());
+    String host = TaskQueues.forHost(ca.host());
+    String where = ca.name() + " on " + ca.host();
+    BackupPlan plan;
+    ServiceStatus status;
+    try {
+      plan = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
+          progress.summary(PREFLIGHT, where)).preflight(ca.name(), request.isConfigOnly());
+      status = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
+          progress.summary(PREFLIGHT, where)).caStatus(ca.name());
+    } catch (ActivityFailure e) {
+      progress.failed(PREFLIGHT, Failures.rootMessage(e));
+      throw e;
+    }
+    progress.done(PREFLIGHT, plan.dbType() + ", " + plan.roots().size() + " path(s), ~"
+        + plan.estimatedBytes() / 1024 + " KiB; CA " + (status.running() ? "running" : "not running"));
+
+    StopReport stop = null;
+    CaStarter.Started started = null;
+    try {
+      SnapshotReport snapshot;
+      if (status.running()) {
+        progress.running(STOP, where);
+        stop = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.SERVICE,
+            progress.summary(STOP, where)).stopCa(ca.name());
+        progress.done(STOP, "stopped in " + (stop.stoppedAtMillis() - stop.requestedAtMillis()) + " ms");
+        try {
+          snapshot = snapshot(ca, host, where, backupId, plan);
+        } finally {
+          started = startAgain(ca, where);
+        }
+      } else {
+        // A CA that was down before is backed up as it lies and left as we found it.
+        progress.skipped(STOP, "CA was not running: " + status.detail());
+        snapshot = snapshot(ca, host, where, backupId, plan);
+        progress.skipped(START, "CA was not running before the backup; left stopped");
+        progress.skipped(HEALTH, "");
+      }
+
+      progress.running(ARCHIVE, where, snapshot.files() + " files");
+      ArchiveReport archive = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.BULK,
+          progress.summary(ARCHIVE, where))
+          .archive(ca.name(), backupId, reason, Instant.ofEpochMilli(startedAt).toString(), plan);
+      progress.done(ARCHIVE, archive.sizeBytes() + " bytes, " + archive.files() + " entries");
+
+      progress.running(PUBLISH, where);
+      StoredBackup stored = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.BULK,
+          progress.summary(PUBLISH, where)).publish(ca.name(), backupId, archive);
+      progress.done(PUBLISH, stored.archive() + " (sha256 " + stored.sha256().substring(0, 12) + "…)");
+
+      progress.running(PRUNE, where);
+      PruneReport pruned = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
+          progress.summary(PRUNE, where)).prune(ca.name());
+      progress.done(PRUNE, "kept " + pruned.kept() + ", deleted " + pruned.deleted().size());
+
+      long downtime = stop == null ? 0
+          : started.health().healthyAtMillis() - stop.requestedAtMillis();
+      long window = stop == null ? 0
+          : Math.max(0, started.start().startedAtMillis() - stop.stoppedAtMillis());
+      return new BackupResult(stored.backupId(), ca.name(), stored.archive(), stored.sha256(),
+          stored.sizeBytes(), downtime, window, stored.rootFingerprint(),
+          stored.intermediateFingerprint(), stored.dbType(), stop != null, pruned.deleted());
+    } catch (ActivityFailure e) {
+      for (Step s : progress.steps()) {
+        if (s.state() == Step.State.RUNNING) {
+          progress.failed(s.number(), Failures.rootMessage(e));
+        }
+      }
+      throw e;
+    } finally {
+      Workflow.newDetachedCancellationScope(() ->
+          ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
+              "Clean up work area · " + where).discardWork(ca.name(), backupId)).run();
+    }
+  }
+
+  private SnapshotReport snapshot(CaDescription ca, String host, String where, String backupId,
+      BackupPlan plan) {
+    progress.running(SNAPSHOT, where);
+    SnapshotReport snapshot = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.BULK,
+        progress.summary(SNAPSHOT, where)).snapshot(ca.name(), backupId, plan);
+    progress.done(SNAPSHOT, snapshot.files() + " files, " + snapshot.bytes() + " bytes in "
+        + snapshot.millis() + " ms");
+    return snapshot;
+  }
+
+  private CaStarter.Started startAgain(CaDescription ca, String where) {
+    progress.running(START, where);
+    CaStarter.Started started = new CaStarter(ca).startUntilHealthy(
+        progress.summary(START, where), progress.summary(HEALTH, ca.url()),
+        stillDown -> {
+          progress.failed(START, stillDown);
+          log.error("{}", stillDown);
+        });
+    progress.done(START, started.rounds() == 1 ? "started" : "started after " + started.rounds() + " rounds");
+    progress.done(HEALTH, ca.url() + "/health ok");
+    return started;
+  }
+}

@@ -1,0 +1,5 @@
+package io.stepcarecovery.backup;
+
+import java.util.List;
+
+public record PruneReport(int kept, List<String> deleted) {}

@@ -1,0 +1,14 @@
+package io.stepcarecovery.backup;
+
+/** A backup published in the store and verified by re-reading it. */
+public record StoredBackup(
+    String backupId,
+    String ca,
+    String archive,
+    String sha256,
+    long sizeBytes,
+    String createdAt,
+    String reason,
+    String dbType,
+    String rootFingerprint,
+    String intermediateFingerprint) {}

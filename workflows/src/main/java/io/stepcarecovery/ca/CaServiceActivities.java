@@ -1,0 +1,18 @@
+package io.stepcarecovery.ca;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Service control of a CA. Runs on the CA host's task queue. Every method is idempotent. */
+@ActivityInterface
+public interface CaServiceActivities {
+  @ActivityMethod
+  ServiceStatus caStatus(String ca);
+
+  /** Returns only once the CA process has exited: badger must be closed before we copy it. */
+  @ActivityMethod
+  StopReport stopCa(String ca);
+
+  @ActivityMethod
+  StartReport startCa(String ca);
+}

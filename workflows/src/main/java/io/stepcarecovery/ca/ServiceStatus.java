@@ -1,0 +1,3 @@
+package io.stepcarecovery.ca;
+
+public record ServiceStatus(boolean running, String detail) {}

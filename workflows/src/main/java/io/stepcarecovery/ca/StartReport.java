@@ -1,0 +1,4 @@
+package io.stepcarecovery.ca;
+
+/** @param alreadyRunning the CA was running before the call (start is idempotent) */
+public record StartReport(boolean alreadyRunning, long startedAtMillis) {}

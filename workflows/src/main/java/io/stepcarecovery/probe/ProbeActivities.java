@@ -1,0 +1,20 @@
+package io.stepcarecovery.probe;
+
+import io.stepcarecovery.ca.CaDescription;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** What "a client machine" sees of a CA. Runs on the shared task queue. */
+@ActivityInterface
+public interface ProbeActivities {
+  /** Resolves a CA name from the worker's config into what workflows route by. */
+  @ActivityMethod
+  CaDescription describe(String ca);
+
+  /**
+   * Polls {@code GET /health} over TLS verified against the configured root until it answers
+   * {@code {"status":"ok"}} or {@code timeoutSeconds} pass.
+   */
+  @ActivityMethod
+  HealthReport awaitHealthy(String ca, int timeoutSeconds);
+}
