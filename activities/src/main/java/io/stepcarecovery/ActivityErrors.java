@@ -4,19 +4,20 @@ import io.stepcarecovery.archive.UnsafeArchiveException;
 import io.stepcarecovery.config.ConfigException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
 
 /**
  * Turns what went wrong in an activity into a Temporal failure: problems only a person can fix
- * (config, a hostile archive, a store that refuses writes) are not retried; the rest are. The
+ * (config, a hostile archive, a disk that refuses writes) are not retried; the rest are. The
  * message is the one line the operator sees, so it names what and where, never a secret.
  */
 public final class ActivityErrors {
   public static final String BAD_INPUT = "BadInput";
   public static final String UNSAFE_ARCHIVE = "UnsafeArchive";
-  public static final String STORE_UNUSABLE = "StoreUnusable";
+  public static final String DISK_REFUSED = "DiskRefused";
 
   private ActivityErrors() {}
 
@@ -27,30 +28,23 @@ public final class ActivityErrors {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), BAD_INPUT);
     } catch (UnsafeArchiveException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), UNSAFE_ARCHIVE);
-    } catch (AccessDeniedException e) {
-      throw ApplicationFailure.newNonRetryableFailure("permission denied: " + e.getFile()
-          + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), STORE_UNUSABLE);
-    } catch (FileSystemException e) {
-      String reason = String.valueOf(e.getReason());
-      if (reason.contains("No space left") || reason.contains("Read-only file system")) {
-        throw ApplicationFailure.newNonRetryableFailure(reason + ": " + e.getFile(), STORE_UNUSABLE);
-      }
-      throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "IO");
-    } catch (IOException e) {
-      throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "IO");
     } catch (ApplicationFailure e) {
       throw e;
+    } catch (IOException e) {
+      throw io(e, null);
+    } catch (UncheckedIOException e) {
+      throw io(e.getCause(), null);
     } catch (RuntimeException e) {
-      Throwable root = e;
-      while (root.getCause() instanceof AccessDeniedException || root.getCause() instanceof FileSystemException) {
-        root = root.getCause();
-      }
-      if (root instanceof AccessDeniedException ade) {
-        throw ApplicationFailure.newNonRetryableFailure(e.getMessage() + " (permission denied: "
-            + ade.getFile() + ")", STORE_UNUSABLE);
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof IOException io) {
+          throw io(io, e.getMessage());
+        }
       }
       throw ApplicationFailure.newFailure(e.getMessage() == null ? e.toString() : e.getMessage(),
           e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted", "Interrupted");
     } catch (Exception e) {
       throw ApplicationFailure.newFailure(e.toString(), e.getClass().getSimpleName());
     }
@@ -61,6 +55,21 @@ public final class ActivityErrors {
       work.run();
       return null;
     });
+  }
+
+  /** Disk refusals (permissions, full, read-only, immutable) will not heal by retrying. */
+  private static ApplicationFailure io(IOException e, String context) {
+    String prefix = context == null ? "" : context + ": ";
+    if (e instanceof FileSystemException fs) {
+      String reason = e instanceof AccessDeniedException ? "Permission denied" : String.valueOf(fs.getReason());
+      if (e instanceof AccessDeniedException || reason.contains("No space left")
+          || reason.contains("Read-only file system") || reason.contains("Operation not permitted")
+          || reason.contains("Disk quota exceeded")) {
+        return ApplicationFailure.newNonRetryableFailure(prefix + reason + ": " + fs.getFile()
+            + " (fix the disk or its permissions, then run again)", DISK_REFUSED);
+      }
+    }
+    return ApplicationFailure.newFailure(prefix + e.getClass().getSimpleName() + ": " + e.getMessage(), "IO");
   }
 
   @FunctionalInterface

@@ -83,6 +83,8 @@ public final class ArchiveReader {
     long entries = 0;
     try (InputStream raw = Files.newInputStream(archive);
         DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), whole);
+        // Counting does not support mark/reset, so gzip buffers on top of it and every byte
+        // passes the digest exactly once.
         Counting compressed = new Counting(digest);
         GzipCompressorInputStream gz = new GzipCompressorInputStream(compressed, true);
         TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
@@ -290,6 +292,11 @@ public final class ArchiveReader {
 
     Counting(InputStream in) {
       super(in);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
     }
 
     @Override

@@ -49,13 +49,14 @@ public final class ArchiveWriter {
     MessageDigest whole = sha256();
     List<FileEntry> files = new ArrayList<>();
     long[] read = {0};
+    Manifest manifest;
     Files.deleteIfExists(target);
     try (FileChannel ch = FileChannel.open(target, EnumSet.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         OutputStream file = java.nio.channels.Channels.newOutputStream(ch);
         DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), whole);
         GzipCompressorOutputStream gz = new GzipCompressorOutputStream(digest, gzipParameters());
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, 1 << 16)) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       for (String root : template.roots()) {
@@ -69,7 +70,7 @@ public final class ArchiveWriter {
           files.add(writeEntry(tar, p, abs, read, progress));
         }
       }
-      Manifest manifest = new Manifest(Manifest.FORMAT, template.backupId(), template.ca(),
+      manifest = new Manifest(Manifest.FORMAT, template.backupId(), template.ca(),
           template.caUrl(), template.createdAt(), template.reason(), template.dbType(),
           template.caConfig(), template.stepPath(), template.roots(), template.rootFingerprint(),
           template.intermediateFingerprint(), List.copyOf(files));
@@ -81,13 +82,13 @@ public final class ArchiveWriter {
       tar.putArchiveEntry(m);
       tar.write(json);
       tar.closeArchiveEntry();
-      tar.finish();
-      gz.finish();
-      digest.flush();
-      ch.force(true);
-      return new Result(HexFormat.of().formatHex(whole.digest()), Files.size(target), files.size() + 1L,
-          manifest);
+      // Closing the tar stream finishes it, then the gzip member, then the file, in that order.
     }
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    return new Result(HexFormat.of().formatHex(whole.digest()), Files.size(target), files.size() + 1L,
+        manifest);
   }
 
   private static FileEntry writeEntry(TarArchiveOutputStream tar, Path p, String abs, long[] read,

@@ -125,12 +125,20 @@ public final class BackupStore {
     ArchiveReader.Verified v;
     try {
       v = ArchiveReader.read(target, ArchiveReader.Limits.DEFAULT, null, progress);
+      if (!v.sha256().equals(expectedSha256)) {
+        throw new UnsafeArchiveException("it has SHA-256 " + v.sha256() + " but " + expectedSha256
+            + " was written: the store corrupted it");
+      }
     } catch (UnsafeArchiveException e) {
-      throw new StoreException("the stored copy " + target + " does not verify: " + e.getMessage(), e);
-    }
-    if (!v.sha256().equals(expectedSha256)) {
-      throw new StoreException("the stored copy " + target + " has SHA-256 " + v.sha256()
-          + " but " + expectedSha256 + " was written: the store corrupted it");
+      // Kept for inspection under a name nothing lists or restores; retrying would not help.
+      Path rejected = dir.resolve(backupId + ".tar.gz.rejected");
+      try {
+        Files.move(target, rejected, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException ignored) {
+        // still unlisted: it has no record
+      }
+      throw new UnsafeArchiveException("the stored copy of backup " + backupId + " does not verify ("
+          + e.getMessage() + "); kept as " + rejected + ". Check the store's disk, then back up again", e);
     }
     var m = v.manifest();
     StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), v.sha256(), v.sizeBytes(),

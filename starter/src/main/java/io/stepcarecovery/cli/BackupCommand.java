@@ -1,0 +1,92 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.backup.BackupRequest;
+import io.stepcarecovery.backup.BackupResult;
+import io.stepcarecovery.backup.BackupWorkflow;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.worker.TemporalSession;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backup", mixinStandardHelpOptions = true,
+    description = {
+        "Take a backup of a CA: stop it, snapshot its data, start it again, then archive,"
+            + " store and verify. The CA is down only for the snapshot copy, and is always started"
+            + " again, even if the backup fails.",
+        "",
+        "Any Temporal client can start the same workflow: type BackupWorkflow, task queue "
+            + TaskQueues.SHARED + ", input {\"ca\":\"NAME\",\"reason\":\"TEXT\"}."})
+final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
+  static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--ca", paramLabel = "NAME", description = "The CA to back up (default: the only one configured).")
+  String ca;
+
+  @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
+      description = "Why: recorded in the manifest and shown in Temporal, e.g. \"before upgrade to 0.28\".")
+  String reason;
+
+  @Option(names = "--config-only",
+      description = "For CAs on mysql/postgresql: archive config, certs and secrets alone (the"
+          + " external database is not covered; back it up with its own tools).")
+  boolean configOnly;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public boolean json() {
+    return common.json;
+  }
+
+  @Override
+  public Integer call() {
+    StepcaRecoveryConfig config = common.load();
+    String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
+    PrintWriter out = spec.commandLine().getOut();
+    try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
+      String id = "backup-" + name + "-" + ID_TIME.format(Instant.now());
+      BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      if (!common.json) {
+        out.println("Backing up CA " + name + " (workflow " + id + ", Temporal " + session.address() + ")");
+        out.flush();
+      }
+      WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null));
+      BackupResult r = session.client().newUntypedWorkflowStub(id).getResult(BackupResult.class);
+      if (common.json) {
+        ObjectNode doc = Output.object(r);
+        doc.put("ok", true);
+        doc.put("workflowId", id);
+        Output.json(spec.commandLine(), doc);
+      } else {
+        out.println("Backup " + r.backupId() + " stored and verified");
+        out.println("  archive    " + r.archive());
+        out.println("  sha256     " + r.sha256());
+        out.println("  size       " + r.sizeBytes() + " bytes");
+        out.println("  db         " + r.dbType());
+        out.println("  root       " + r.rootFingerprint());
+        out.println("  CA down    " + (r.caWasRunning() ? r.caDowntimeMillis() + " ms (stopped window "
+            + r.stoppedWindowMillis() + " ms)" : "no (it was not running; left stopped)"));
+        if (!r.pruned().isEmpty()) {
+          out.println("  pruned     " + String.join(", ", r.pruned()));
+        }
+        out.flush();
+      }
+      return Main.OK;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.backup.StoredBackup;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.store.BackupStore;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backups", mixinStandardHelpOptions = true,
+    description = "List a CA's verified backups, newest first. Reads the store directly;"
+        + " an archive whose verification did not finish is never listed.")
+final class BackupsCommand implements Callable<Integer>, Main.JsonOutput {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
+  String ca;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public boolean json() {
+    return common.json;
+  }
+
+  @Override
+  public Integer call() {
+    StepcaRecoveryConfig config = common.load();
+    CaConfig c = ca != null ? config.ca(ca) : config.defaultCa();
+    BackupStore store = new BackupStore(c.backups().store(), c.name());
+    List<StoredBackup> all = store.list();
+    if (common.json) {
+      ObjectNode doc = Output.JSON.createObjectNode();
+      doc.put("ok", true);
+      doc.put("ca", c.name());
+      doc.put("store", store.dir().toString());
+      doc.set("backups", Output.JSON.valueToTree(all));
+      Output.json(spec.commandLine(), doc);
+      return Main.OK;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (all.isEmpty()) {
+      out.println("No verified backup of CA " + c.name() + " in " + store.dir());
+    } else {
+      out.printf("%-24s %-24s %12s  %-12s  %s%n", "BACKUP", "CREATED", "BYTES", "SHA256", "REASON");
+      for (StoredBackup b : all) {
+        out.printf("%-24s %-24s %12d  %-12s  %s%n", b.backupId(), b.createdAt(), b.sizeBytes(),
+            b.sha256().substring(0, 12), b.reason() == null ? "" : b.reason());
+      }
+    }
+    out.flush();
+    return Main.OK;
+  }
+}

@@ -1,0 +1,42 @@
+package io.stepcarecovery.cli;
+
+import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.worker.TemporalSession;
+import io.stepcarecovery.worker.WorkerMain;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = {
+        "Run the long-lived worker: workflows and probes on the shared task queue, and the CA-host"
+            + " work (service control, snapshots, archives) on stepca-recovery@HOST for each host it"
+            + " serves. Runs until SIGTERM or Ctrl-C.",
+        "Run one on every CA host and ingress host (--host NAME), or one for all hosts on a"
+            + " single-host setup (the default)."})
+final class WorkerCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--host", paramLabel = "NAME",
+      description = "A host whose queue this worker polls; repeatable. Default: every host in the config.")
+  List<String> hosts;
+
+  @Override
+  public Integer call() {
+    StepcaRecoveryConfig config = common.load();
+    String address = TemporalSession.address(config, common.temporal);
+    if (address == null) {
+      throw new ConfigException("the worker needs a Temporal service: set temporal.address in "
+          + config.source() + " or pass --temporal HOST:PORT (commands without an address run"
+          + " their own embedded worker)");
+    }
+    List<String> served = hosts == null || hosts.isEmpty() ? config.hosts() : hosts;
+    try (TemporalSession session = TemporalSession.connect(config, address)) {
+      WorkerMain.run(config, session, served);
+    }
+    return Main.OK;
+  }
+}

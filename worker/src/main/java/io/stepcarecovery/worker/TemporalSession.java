@@ -1,0 +1,120 @@
+package io.stepcarecovery.worker;
+
+import io.grpc.StatusRuntimeException;
+import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.TemporalConfig;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.SimpleSslContextBuilder;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.time.Duration;
+
+/**
+ * A connection to Temporal. Either a real cluster (the address from the config or --temporal),
+ * where the long-running worker does the work; or, with no address, an embedded in-process
+ * Temporal service with a worker of its own: the break-glass mode for when the cluster itself
+ * depends on the CA being recovered, and the demo.
+ */
+public final class TemporalSession implements AutoCloseable {
+  private final WorkflowClient client;
+  private final TestWorkflowEnvironment embedded;
+  private final WorkflowServiceStubs stubs;
+  private final String address;
+
+  private TemporalSession(WorkflowClient client, TestWorkflowEnvironment embedded,
+      WorkflowServiceStubs stubs, String address) {
+    this.client = client;
+    this.embedded = embedded;
+    this.stubs = stubs;
+    this.address = address;
+  }
+
+  /** The address to use: --temporal wins over the config; null means embedded. */
+  public static String address(StepcaRecoveryConfig config, String override) {
+    if (override != null && !override.isBlank()) {
+      return override;
+    }
+    TemporalConfig t = config.temporal();
+    return t == null || t.address() == null || t.address().isBlank() ? null : t.address();
+  }
+
+  /** Embedded service with a worker serving every host of the config. */
+  public static TemporalSession embedded(StepcaRecoveryConfig config) {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setUseTimeskipping(false)
+        .build());
+    Workers.register(env.getWorkerFactory(), config, config.hosts());
+    env.start();
+    return new TemporalSession(env.getWorkflowClient(), env, null, "embedded");
+  }
+
+  /** A client of a real Temporal service; fails fast with what to do if it cannot be reached. */
+  public static TemporalSession connect(StepcaRecoveryConfig config, String address) {
+    TemporalConfig t = config.temporal() == null ? new TemporalConfig(null, null, null) : config.temporal();
+    WorkflowServiceStubsOptions.Builder opts = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    if (t.tls() != null) {
+      try (InputStream cert = t.tls().clientCert() == null ? null : new FileInputStream(t.tls().clientCert().toFile());
+          InputStream key = t.tls().clientKey() == null ? null : new FileInputStream(t.tls().clientKey().toFile())) {
+        SimpleSslContextBuilder ssl = cert == null ? SimpleSslContextBuilder.noKeyOrCertChain()
+            : SimpleSslContextBuilder.forPKCS8(cert, key);
+        if (t.tls().caCert() != null) {
+          ssl.setTrustManager(io.stepcarecovery.probe.TrustedHttp.trustManager(
+              io.stepcarecovery.ca.Fingerprints.certificates(t.tls().caCert())));
+        }
+        opts.setSslContext(ssl.build());
+      } catch (Exception e) {
+        throw new ConfigException(config.source() + ": temporal.tls cannot be used: " + e.getMessage());
+      }
+    }
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newConnectedServiceStubs(opts.build(),
+        Duration.ofSeconds(10));
+    try {
+      stubs.healthCheck();
+    } catch (StatusRuntimeException e) {
+      stubs.shutdownNow();
+      throw new ConfigException("Temporal is unreachable at " + address + " (" + e.getStatus().getCode()
+          + "): start it, fix temporal.address / --temporal, or omit the address to run embedded"
+          + " (break-glass mode)");
+    } catch (RuntimeException e) {
+      stubs.shutdownNow();
+      throw new ConfigException("Temporal is unreachable at " + address + ": " + e.getMessage()
+          + "; start it, fix temporal.address / --temporal, or omit the address to run embedded");
+    }
+    WorkflowClient client = WorkflowClient.newInstance(stubs,
+        WorkflowClientOptions.newBuilder().setNamespace(t.namespaceOrDefault()).build());
+    return new TemporalSession(client, null, stubs, address);
+  }
+
+  public static TemporalSession open(StepcaRecoveryConfig config, String override) {
+    String address = address(config, override);
+    return address == null ? embedded(config) : connect(config, address);
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.close();
+    }
+    if (stubs != null) {
+      stubs.shutdown();
+    }
+  }
+}

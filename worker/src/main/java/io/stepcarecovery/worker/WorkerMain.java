@@ -1,0 +1,37 @@
+package io.stepcarecovery.worker;
+
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.temporal.worker.WorkerFactory;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The long-running worker: polls the shared queue and the queues of the hosts it serves. */
+public final class WorkerMain {
+  private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  /** Runs until the process is told to stop (SIGTERM / Ctrl-C), then drains in-flight work. */
+  public static void run(StepcaRecoveryConfig config, TemporalSession session, List<String> hosts) {
+    WorkerFactory factory = WorkerFactory.newInstance(session.client());
+    Workers.register(factory, config, hosts);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down worker");
+      factory.shutdown();
+      factory.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      stopped.countDown();
+    }, "worker-shutdown"));
+    factory.start();
+    log.info("worker polling {} and {} at {}", TaskQueues.SHARED,
+        hosts.stream().map(TaskQueues::forHost).toList(), session.address());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

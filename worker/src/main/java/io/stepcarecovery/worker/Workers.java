@@ -1,0 +1,45 @@
+package io.stepcarecovery.worker;
+
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.backup.BackupActivitiesImpl;
+import io.stepcarecovery.backup.BackupWorkflowImpl;
+import io.stepcarecovery.ca.CaServiceActivitiesImpl;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.probe.ProbeActivitiesImpl;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Which code polls which task queue: workflows and client-side probes on the shared queue, the
+ * CA-host work on {@code stepca-recovery@<host>} for every host this process serves.
+ */
+public final class Workers {
+  private Workers() {}
+
+  public static final List<Class<?>> WORKFLOWS = List.of(BackupWorkflowImpl.class);
+
+  public static Object[] sharedActivities(StepcaRecoveryConfig config) {
+    return new Object[] {new ProbeActivitiesImpl(config)};
+  }
+
+  public static Object[] hostActivities(StepcaRecoveryConfig config) {
+    return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config)};
+  }
+
+  public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts) {
+    register(factory, config, hosts, Workers::hostActivities);
+  }
+
+  /** @param hostActivities the CA-host activities (tests wrap them to inject failures) */
+  public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts,
+      Function<StepcaRecoveryConfig, Object[]> hostActivities) {
+    Worker shared = factory.newWorker(TaskQueues.SHARED);
+    shared.registerWorkflowImplementationTypes(WORKFLOWS.toArray(Class<?>[]::new));
+    shared.registerActivitiesImplementations(sharedActivities(config));
+    for (String host : hosts) {
+      factory.newWorker(TaskQueues.forHost(host)).registerActivitiesImplementations(hostActivities.apply(config));
+    }
+  }
+}
