@@ -35,9 +35,20 @@ public final class Workers {
   /** @param hostActivities the CA-host activities (tests wrap them to inject failures) */
   public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts,
       Function<StepcaRecoveryConfig, Object[]> hostActivities) {
+    registerShared(factory, config);
+    registerHosts(factory, config, hosts, hostActivities);
+  }
+
+  /** Workflows and client-side probes. */
+  public static void registerShared(WorkerFactory factory, StepcaRecoveryConfig config) {
     Worker shared = factory.newWorker(TaskQueues.SHARED);
     shared.registerWorkflowImplementationTypes(WORKFLOWS.toArray(Class<?>[]::new));
     shared.registerActivitiesImplementations(sharedActivities(config));
+  }
+
+  /** The work that must happen on the CA and ingress hosts. */
+  public static void registerHosts(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts,
+      Function<StepcaRecoveryConfig, Object[]> hostActivities) {
     for (String host : hosts) {
       factory.newWorker(TaskQueues.forHost(host)).registerActivitiesImplementations(hostActivities.apply(config));
     }
