@@ -1,0 +1,37 @@
+package io.stepcarecovery.checklist;
+
+/**
+ * One line of the runbook's validation checklist, checked for real.
+ *
+ * @param group Service Status, Trust or Platform (the runbook's grouping)
+ * @param status passed, failed or skipped
+ * @param detail what was observed (a measurement, an answer), never a secret
+ * @param diagnosis for a failed item: the likely cause (the runbook's failure-mode table)
+ * @param action for a failed item: what to do about it
+ */
+public record ChecklistItem(String group, String item, String status, String detail, String diagnosis,
+    String action) {
+  public static final String SERVICE_STATUS = "Service Status";
+  public static final String TRUST = "Trust";
+  public static final String PLATFORM = "Platform";
+
+  public static final String PASSED = "passed";
+  public static final String FAILED = "failed";
+  public static final String SKIPPED = "skipped";
+
+  public static ChecklistItem passed(String group, String item, String detail) {
+    return new ChecklistItem(group, item, PASSED, detail, null, null);
+  }
+
+  public static ChecklistItem failed(String group, String item, String detail, String diagnosis, String action) {
+    return new ChecklistItem(group, item, FAILED, detail, diagnosis, action);
+  }
+
+  public static ChecklistItem skipped(String group, String item, String detail) {
+    return new ChecklistItem(group, item, SKIPPED, detail, null, null);
+  }
+
+  public boolean isFailed() {
+    return FAILED.equals(status);
+  }
+}
