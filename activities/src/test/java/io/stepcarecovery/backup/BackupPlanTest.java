@@ -1,0 +1,103 @@
+package io.stepcarecovery.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.config.StepcaRecoveryConfig.BackupsConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.ServiceConfig;
+import io.stepcarecovery.lab.LabCa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a backup covers, decided from real ca.json files (a lab CA's, then edited). */
+class BackupPlanTest {
+  @TempDir static Path tmp;
+  static LabCa lab;
+  static String caJson;
+
+  @BeforeAll
+  static void up() throws Exception {
+    lab = LabCa.up(tmp.resolve("lab"));
+    caJson = Files.readString(lab.caJson());
+  }
+
+  @AfterAll
+  static void down() {
+    lab.close();
+  }
+
+  private CaConfig ca(Path caConfig, Path store) {
+    return new CaConfig("lab", "localhost", caConfig, lab.caUrl(), lab.rootCert(),
+        new ServiceConfig("command", null, null, null, "true", "true", "true", null, null),
+        null, null, null, new BackupsConfig(store, 3));
+  }
+
+  private Path variant(String name, String json) throws Exception {
+    Path dir = tmp.resolve(name).resolve("config");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("ca.json"), json);
+    return dir.resolve("ca.json");
+  }
+
+  @Test
+  void badgerv2UnderTheStepPathIsOneRoot() throws Exception {
+    BackupPlan plan = BackupActivitiesImpl.plan(ca(lab.caJson(), tmp.resolve("store")), false);
+    assertEquals("badgerv2", plan.dbType());
+    assertEquals(List.of(lab.stepPath().toString()), plan.roots());
+    assertTrue(plan.estimatedBytes() > 0);
+    assertEquals(64, plan.rootFingerprint().length());
+  }
+
+  @Test
+  void externalDatabaseIsRefusedUnlessConfigOnlyIsAsked() throws Exception {
+    Path mysql = variant("mysql", caJson.replaceFirst("\"type\":\\s*\"badgerv2\"", "\"type\": \"mysql\""));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(mysql, tmp.resolve("store")), false));
+    assertTrue(e.getMessage().contains("a file backup does not cover an external database")
+        && e.getMessage().contains("--config-only"), e.getMessage());
+
+    BackupPlan configOnly = BackupActivitiesImpl.plan(ca(mysql, tmp.resolve("store")), true);
+    assertEquals("mysql", configOnly.dbType());
+    assertTrue(configOnly.roots().contains(mysql.getParent().getParent().toString()));
+  }
+
+  @Test
+  void missingCaJsonNamesTheFile() {
+    Path missing = tmp.resolve("nowhere/config/ca.json");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(missing, tmp.resolve("store")), false));
+    assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("not found"), e.getMessage());
+  }
+
+  @Test
+  void malformedCaJsonNamesTheFileAndTheLine() throws Exception {
+    Path broken = variant("broken", "{\n  \"root\": \"/x\",\n  \"crt\": \n}");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(broken, tmp.resolve("store")), false));
+    assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("line 4"), e.getMessage());
+  }
+
+  @Test
+  void aStoreInsideAGitWorkTreeIsRefused() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Files.createDirectories(repo.resolve(".git"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(lab.caJson(), repo.resolve("backups")), false));
+    assertTrue(e.getMessage().contains("git work tree " + repo), e.getMessage());
+  }
+
+  @Test
+  void aStoreInsideTheCaDataIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(lab.caJson(), lab.stepPath().resolve("backups")), false));
+    assertTrue(e.getMessage().contains("lies inside the CA's data"), e.getMessage());
+  }
+}
