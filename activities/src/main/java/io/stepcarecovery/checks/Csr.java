@@ -1,0 +1,43 @@
+package io.stepcarecovery.checks;
+
+import java.io.StringWriter;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.spec.ECGenParameterSpec;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * A certificate request for the issuance check: a fresh EC P-256 key (kept in memory only,
+ * dropped afterwards), CN = subject and one SAN (dNSName, or iPAddress for an IP subject).
+ */
+record Csr(String pem, PublicKey publicKey) {
+
+  static Csr create(String subject) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair kp = g.generateKeyPair();
+    ExtensionsGenerator ext = new ExtensionsGenerator();
+    int type = TlsProbe.isIpLiteral(subject) ? GeneralName.iPAddress : GeneralName.dNSName;
+    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(type, subject)));
+    PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
+        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, subject).build(), kp.getPublic())
+        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
+    StringWriter sw = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+      w.writeObject(csr);
+    }
+    return new Csr(sw.toString(), kp.getPublic());
+  }
+}

@@ -1,0 +1,104 @@
+package io.stepcarecovery.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A broken config gets one clear error naming the file, the key and what was expected. */
+class ConfigLoaderTest {
+  @TempDir Path tmp;
+
+  private static final String GOOD = """
+      cas:
+        - name: main
+          host: ca1
+          caConfig: "/etc/step ca/config/ca.json"
+          url: https://ca.internal:9000
+          rootCert: /etc/step-ca/certs/root_ca.crt
+          service: { type: systemd, unit: step-ca }
+          owner: step:step
+          acme: { provisioner: acme }
+          issuance: { provisioner: admin, passwordFile: /etc/stepca-recovery/admin.pass, subject: test.internal }
+          backups: { store: /mnt/backups/step-ca, keep: 14 }
+      ingress:
+        - { name: traefik, host: edge1, service: { type: docker, container: traefik } }
+      services: [ "https://grafana.internal" ]
+      """;
+
+  private Path write(String yaml) throws Exception {
+    Path f = tmp.resolve("config.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private String error(String yaml) throws Exception {
+    Path f = write(yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains(f.toString()), "names the file: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void theDesignExampleLoadsWithPathsWithSpaces() throws Exception {
+    StepcaRecoveryConfig c = ConfigLoader.load(write(GOOD));
+    assertEquals(Path.of("/etc/step ca/config/ca.json"), c.ca("main").caConfig());
+    assertEquals(14, c.ca("main").backups().keepOrDefault());
+    assertEquals(java.util.List.of("ca1", "edge1"), c.hosts());
+    assertEquals("default", c.temporal().namespaceOrDefault());
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsPath() throws Exception {
+    String msg = error(GOOD.replace("keep: 14", "keep: 14, kepe: 3"));
+    assertTrue(msg.contains("unknown key 'cas[0].backups.kepe'") && msg.contains("keep"), msg);
+  }
+
+  @Test
+  void wrongTypeSaysWhatWasExpected() throws Exception {
+    String msg = error(GOOD.replace("keep: 14", "keep: fourteen"));
+    assertTrue(msg.contains("cas[0].backups.keep") && msg.contains("whole number"), msg);
+  }
+
+  @Test
+  void relativePathsAreRefused() throws Exception {
+    String msg = error(GOOD.replace("store: /mnt/backups/step-ca", "store: backups"));
+    assertTrue(msg.contains("cas[0].backups.store") && msg.contains("absolute path"), msg);
+  }
+
+  @Test
+  void missingRequiredKey() throws Exception {
+    String msg = error(GOOD.replace("    rootCert: /etc/step-ca/certs/root_ca.crt\n", ""));
+    assertTrue(msg.contains("cas[0].rootCert"), msg);
+  }
+
+  @Test
+  void badServiceType() throws Exception {
+    String msg = error(GOOD.replace("type: systemd, unit: step-ca", "type: upstart"));
+    assertTrue(msg.contains("cas[0].service.type") && msg.contains("systemd, docker, command"), msg);
+  }
+
+  @Test
+  void notYaml() throws Exception {
+    String msg = error("cas: [ {name: main\n");
+    assertTrue(msg.contains("not valid YAML"), msg);
+  }
+
+  @Test
+  void missingFileSaysHowToGetOne() {
+    Path f = tmp.resolve("absent.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("--config"), e.getMessage());
+  }
+
+  @Test
+  void unknownCaNameListsTheConfiguredOnes() throws Exception {
+    StepcaRecoveryConfig c = ConfigLoader.load(write(GOOD));
+    ConfigException e = assertThrows(ConfigException.class, () -> c.ca("mian"));
+    assertTrue(e.getMessage().contains("unknown CA 'mian'") && e.getMessage().contains("main"), e.getMessage());
+  }
+}

@@ -1,0 +1,36 @@
+package io.stepcarecovery.cli;
+
+import io.stepcarecovery.lab.LabCa;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs ./stepca-recovery from a shell, as an operator would, and keeps what it printed. */
+final class Cli {
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  private Cli() {}
+
+  static Run run(String... args) throws Exception {
+    Path repo = LabCa.repo();
+    List<String> cmd = new ArrayList<>(List.of(repo.resolve("stepca-recovery").toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("cli", ".out");
+    Path err = Files.createTempFile("cli", ".err");
+    Process p = new ProcessBuilder(cmd).directory(repo.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("stepca-recovery " + String.join(" ", args) + " hung");
+    }
+    Run r = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+}
