@@ -44,6 +44,13 @@ public final class Diagnoses {
             + " was restored: restore the correct backup");
   }
 
+  /** The CA's chain comes from the trusted root but still does not verify (expired or broken intermediate). */
+  public static Diagnosis caChainInvalid(String problem) {
+    return new Diagnosis("The CA's certificate chain comes from the trusted root but does not verify: " + problem,
+        "See 'Intermediate CA valid': renew the intermediate with the root, or restore the backup that holds a"
+            + " valid one");
+  }
+
   /** Runbook: "Browser TLS warning" for a service: its certificate does not chain to the trusted root. */
   public static Diagnosis browserRootNotTrusted(String url, String trustedRootFp) {
     return new Diagnosis("Browser TLS warning: root CA not trusted — the certificate " + url

@@ -124,7 +124,8 @@ final class TlsProbe {
 
   /** HTTPS hostname verification (RFC 6125: SANs only, one-label wildcards, IP SANs for IP hosts). */
   static boolean hostMatches(String host, X509Certificate leaf) {
-    return OkHostnameVerifier.INSTANCE.verify(host, leaf);
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return OkHostnameVerifier.INSTANCE.verify(h, leaf);
   }
 
   /** The names a certificate is valid for: its DNS and IP SANs. */

@@ -166,7 +166,7 @@ public class ValidationActivitiesImpl implements ValidationActivities {
     ChecklistItem rootItem;
     if (problem == null && TlsProbe.hostMatches(host, leaf)) {
       rootItem = ChecklistItem.passed(TRUST, ROOT_TRUSTED, "TLS to " + c.url() + " verifies against the configured root "
-          + trustedFp + " (" + describeChain(chain) + " → " + TlsProbe.commonName(trusted) + ")");
+          + trustedFp + " (" + describeChain(chain) + " → '" + TlsProbe.commonName(trusted) + "')");
     } else if (problem == null) {
       Diagnosis d = Diagnoses.caNameMismatch(host);
       rootItem = ChecklistItem.failed(TRUST, ROOT_TRUSTED, "the chain verifies against the configured root, but the CA's"
@@ -186,7 +186,8 @@ public class ValidationActivitiesImpl implements ValidationActivities {
     } else {
       String name = "intermediate '" + TlsProbe.commonName(inter) + "' (" + Fingerprints.of(inter) + ")";
       long days = TlsProbe.daysLeft(inter, now);
-      if (!roots.stream().anyMatch(r -> TlsProbe.signedBy(inter, r))) {
+      // A verified chain (problem == null) reaches the root, through more intermediates if there are any.
+      if (problem != null && roots.stream().noneMatch(r -> TlsProbe.signedBy(inter, r))) {
         if (served == null) {
           served = servedRoot(c, chain);
         }
@@ -205,7 +206,7 @@ public class ValidationActivitiesImpl implements ValidationActivities {
         interItem = ChecklistItem.failed(TRUST, INTERMEDIATE_VALID, name + " chains to the root and "
             + TlsProbe.timeLeft(inter, now), d.diagnosis(), d.action());
       } else {
-        interItem = ChecklistItem.passed(TRUST, INTERMEDIATE_VALID, name + " chains to the root '"
+        interItem = ChecklistItem.passed(TRUST, INTERMEDIATE_VALID, name + " signed the CA's certificate and chains to the root '"
             + TlsProbe.commonName(trusted) + "', " + days + " days left (until " + inter.getNotAfter().toInstant() + ")");
       }
     }
@@ -261,7 +262,8 @@ public class ValidationActivitiesImpl implements ValidationActivities {
 
   private ChecklistItem rootNotTrustedItem(String group, String item, CaConfig c, ServedRoot served, String trustedFp,
       String what) {
-    Diagnosis d = Diagnoses.rootNotTrusted(served.servedFp(), trustedFp);
+    Diagnosis d = trustedFp.equals(served.servedFp()) ? Diagnoses.caChainInvalid(what)
+        : Diagnoses.rootNotTrusted(served.servedFp(), trustedFp);
     StringBuilder detail = new StringBuilder(what).append("; ").append(served.how());
     if (served.diskFp() != null) {
       detail.append("; ca.json's root on disk: ").append(served.diskFp())
@@ -339,8 +341,8 @@ public class ValidationActivitiesImpl implements ValidationActivities {
           .build()).execute()) {
         String body = body(r);
         if (r.code() == 401 && attempt == 1) {
-          // step-ca rejects tokens whose iat (whole seconds) lies before its start: a CA started
-          // within the current second. Mint once more in the next second.
+          // step-ca rejects tokens whose iat lies before its start (whole seconds): a CA that
+          // started just now on a clock slightly ahead of ours. Mint once more a second later.
           Thread.sleep(1100 - Instant.now().toEpochMilli() % 1000);
           continue;
         }
@@ -364,17 +366,19 @@ public class ValidationActivitiesImpl implements ValidationActivities {
 
   private ChecklistItem verifyIssued(String signUrl, int code, String body, String subject, PublicKey ours,
       List<X509Certificate> roots, String trustedFp) {
-    List<X509Certificate> certs = new ArrayList<>();
+    // crt first; certChain repeats it and adds the intermediate(s); ca is the issuing intermediate.
+    java.util.LinkedHashSet<X509Certificate> unique = new java.util.LinkedHashSet<>();
     try {
       JsonNode j = JSON.readTree(body);
-      certs.addAll(TlsProbe.parsePem(j.path("crt").asText("")));
+      unique.addAll(TlsProbe.parsePem(j.path("crt").asText("")));
       for (JsonNode pem : j.path("certChain")) {
-        certs.addAll(TlsProbe.parsePem(pem.asText("")));
+        unique.addAll(TlsProbe.parsePem(pem.asText("")));
       }
-      certs.addAll(TlsProbe.parsePem(j.path("ca").asText("")));
+      unique.addAll(TlsProbe.parsePem(j.path("ca").asText("")));
     } catch (Exception e) {
-      certs.clear();
+      unique.clear();
     }
+    List<X509Certificate> certs = new ArrayList<>(unique);
     if (certs.isEmpty()) {
       Diagnosis d = Diagnoses.issuanceFailed(code);
       return ChecklistItem.failed(TRUST, ISSUANCE, "POST " + signUrl + " → HTTP " + code
@@ -394,10 +398,11 @@ public class ValidationActivitiesImpl implements ValidationActivities {
       return ChecklistItem.failed(TRUST, ISSUANCE, "POST " + signUrl + " → HTTP " + code + ": " + what
           + (crt.getPublicKey().equals(ours) ? "" : " (not for the key in the CSR)"), d.diagnosis(), d.action());
     }
+    String issuer = certs.stream().skip(1).filter(x -> TlsProbe.signedBy(crt, x)).findFirst()
+        .map(TlsProbe::commonName).orElse(crt.getIssuerX500Principal().getName());
     return ChecklistItem.passed(TRUST, ISSUANCE, "POST " + signUrl + " → HTTP " + code + ": certificate "
-        + crt.getSerialNumber().toString(16) + " for " + subject + ", issued by '"
-        + TlsProbe.commonName(certs.size() > 1 ? certs.get(1) : crt) + "', chains to root " + trustedFp + ", "
-        + TlsProbe.timeLeft(crt, Instant.now()));
+        + crt.getSerialNumber().toString(16) + " for " + subject + ", issued by '" + issuer + "', chains to root "
+        + trustedFp + ", " + TlsProbe.timeLeft(crt, Instant.now()));
   }
 
   /** The provisioner's public data: where it came from, its type, kid and encryptedKey (null type: not found). */

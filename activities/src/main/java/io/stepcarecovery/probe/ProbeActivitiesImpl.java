@@ -30,6 +30,13 @@ public class ProbeActivitiesImpl implements ProbeActivities {
   }
 
   @Override
+  public Platform describePlatform(String ca) {
+    return ActivityErrors.run(() -> new Platform(describe(ca),
+        config.ingress().stream().map(i -> new Platform.Ingress(i.name(), i.host(), i.acmeJson() != null)).toList(),
+        config.services()));
+  }
+
+  @Override
   public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);

@@ -4,6 +4,13 @@ import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.backup.BackupActivitiesImpl;
 import io.stepcarecovery.backup.BackupWorkflowImpl;
 import io.stepcarecovery.ca.CaServiceActivitiesImpl;
+import io.stepcarecovery.checks.HostCheckActivitiesImpl;
+import io.stepcarecovery.checks.ValidationActivitiesImpl;
+import io.stepcarecovery.ingress.IngressActivitiesImpl;
+import io.stepcarecovery.recovery.RecoveryWorkflowImpl;
+import io.stepcarecovery.restore.RestoreActivitiesImpl;
+import io.stepcarecovery.restore.RestoreWorkflowImpl;
+import io.stepcarecovery.verify.VerifyWorkflowImpl;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.probe.ProbeActivitiesImpl;
 import io.temporal.worker.Worker;
@@ -18,14 +25,17 @@ import java.util.function.Function;
 public final class Workers {
   private Workers() {}
 
-  public static final List<Class<?>> WORKFLOWS = List.of(BackupWorkflowImpl.class);
+  public static final List<Class<?>> WORKFLOWS = List.of(BackupWorkflowImpl.class,
+      RestoreWorkflowImpl.class, RecoveryWorkflowImpl.class, VerifyWorkflowImpl.class);
 
   public static Object[] sharedActivities(StepcaRecoveryConfig config) {
-    return new Object[] {new ProbeActivitiesImpl(config)};
+    return new Object[] {new ProbeActivitiesImpl(config), new ValidationActivitiesImpl(config)};
   }
 
   public static Object[] hostActivities(StepcaRecoveryConfig config) {
-    return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config)};
+    return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config),
+        new RestoreActivitiesImpl(config), new HostCheckActivitiesImpl(config),
+        new IngressActivitiesImpl(config)};
   }
 
   public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts) {

@@ -14,6 +14,7 @@ public record BackupRequest(String ca, String reason, Boolean configOnly) {
     this(ca, reason, null);
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isConfigOnly() {
     return Boolean.TRUE.equals(configOnly);
   }

@@ -31,6 +31,7 @@ public record ChecklistItem(String group, String item, String status, String det
     return new ChecklistItem(group, item, SKIPPED, detail, null, null);
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isFailed() {
     return FAILED.equals(status);
   }

@@ -11,6 +11,10 @@ public interface ProbeActivities {
   @ActivityMethod
   CaDescription describe(String ca);
 
+  /** The CA with the ingresses and services of the platform that trusts it. */
+  @ActivityMethod
+  Platform describePlatform(String ca);
+
   /**
    * Polls {@code GET /health} over TLS verified against the configured root until it answers
    * {@code {"status":"ok"}} or {@code timeoutSeconds} pass.

@@ -1,0 +1,95 @@
+package io.stepcarecovery.checklist;
+
+import io.stepcarecovery.ActivityPlans;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.ca.CaDescription;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs the runbook's validation checks from workflow code: the service status on the CA host,
+ * everything else from a client's point of view. A check that itself errors (rather than
+ * reporting a failed item) is retried a few times, then becomes a failed item.
+ */
+public final class Checklists {
+  private static final List<String> GROUPS =
+      List.of(ChecklistItem.SERVICE_STATUS, ChecklistItem.TRUST, ChecklistItem.PLATFORM);
+
+  /** Checks make network calls with their own timeouts; a few quick retries cover blips. */
+  private static final ActivityOptions CHECK = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3)
+          .setInitialInterval(Duration.ofSeconds(2)).build())
+      .build();
+
+  private Checklists() {}
+
+  public static List<ChecklistItem> serviceStatus(CaDescription ca, String summary) {
+    return guarded("Step-CA running", ChecklistItem.SERVICE_STATUS, () ->
+        ActivityPlans.stub(HostCheckActivities.class, TaskQueues.forHost(ca.host()), CHECK, summary)
+            .checkServiceStatus(ca.name()));
+  }
+
+  public static List<ChecklistItem> acme(CaDescription ca, String summary) {
+    return guarded("ACME endpoint reachable", ChecklistItem.SERVICE_STATUS, () -> validation(summary).checkAcme(ca.name()));
+  }
+
+  public static List<ChecklistItem> trust(CaDescription ca, String summary) {
+    return guarded("Root CA trusted on clients", ChecklistItem.TRUST, () -> validation(summary).checkTrust(ca.name()));
+  }
+
+  public static List<ChecklistItem> issuance(CaDescription ca, String summary) {
+    return guarded("Certificate issuance functional", ChecklistItem.TRUST, () -> validation(summary).checkIssuance(ca.name()));
+  }
+
+  /** Every service at once: in an outage each one is a person waiting. */
+  public static List<ChecklistItem> services(CaDescription ca, List<String> urls, String summary) {
+    List<Promise<List<ChecklistItem>>> all = new ArrayList<>();
+    for (String url : urls) {
+      all.add(Async.function(() -> guarded("Applications accessible", ChecklistItem.PLATFORM,
+          () -> validation(summary + " · " + url).checkService(ca.name(), url))));
+    }
+    List<ChecklistItem> items = new ArrayList<>();
+    for (Promise<List<ChecklistItem>> p : all) {
+      items.addAll(p.get());
+    }
+    return items;
+  }
+
+  /** Runbook order: Service Status, Trust, Platform; stable within a group. */
+  public static List<ChecklistItem> ordered(List<ChecklistItem> items) {
+    List<ChecklistItem> sorted = new ArrayList<>(items);
+    sorted.sort(Comparator.comparingInt(i -> GROUPS.indexOf(i.group())));
+    return sorted;
+  }
+
+  public static boolean allPassed(List<ChecklistItem> items) {
+    return items.stream().noneMatch(ChecklistItem::isFailed);
+  }
+
+  public static String failures(List<ChecklistItem> items) {
+    return String.join("; ", items.stream().filter(ChecklistItem::isFailed)
+        .map(i -> i.item() + ": " + (i.diagnosis() != null ? i.diagnosis() : i.detail())).toList());
+  }
+
+  private static ValidationActivities validation(String summary) {
+    return ActivityPlans.stub(ValidationActivities.class, TaskQueues.SHARED, CHECK, summary);
+  }
+
+  private static List<ChecklistItem> guarded(String item, String group,
+      java.util.function.Supplier<List<ChecklistItem>> check) {
+    try {
+      return check.get();
+    } catch (io.temporal.failure.ActivityFailure e) {
+      return List.of(ChecklistItem.failed(group, item, "the check could not run: "
+          + io.stepcarecovery.Failures.rootMessage(e), "The check itself failed",
+          "Read the message; fix the config or the worker, then run verify"));
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.stepcarecovery.recovery;
+
+import io.stepcarecovery.ActivityPlans;
+import io.stepcarecovery.Failures;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.ca.CaDescription;
+import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.checklist.Checklists;
+import io.stepcarecovery.ingress.IngressActivities;
+import io.stepcarecovery.probe.Platform;
+import io.stepcarecovery.probe.ProbeActivities;
+import io.stepcarecovery.progress.Progress;
+import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.restore.RestoreProcedure;
+import io.stepcarecovery.restore.RestoreRequest;
+import io.stepcarecovery.restore.SwapReport;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Full TLS outage, in the runbook's recovery order. The ACME, issuance and HTTPS steps do not
+ * stop the recovery when they fail: every step still runs, and the checklist says what is
+ * wrong and what to do. Only a CA that will not start with the restored data is rolled back.
+ */
+public class RecoveryWorkflowImpl implements RecoveryWorkflow {
+  static final int RESTORE = 1, START = 2, ACME = 3, ISSUANCE = 4, INGRESS = 5, HTTPS = 6;
+
+  private final Progress progress = new Progress(List.of(
+      "Restore Step-CA data",
+      "Start Step-CA",
+      "Validate ACME directory",
+      "Validate certificate issuance",
+      "Restart Traefik",
+      "Confirm application HTTPS"));
+  private final RestoreProcedure procedure = new RestoreProcedure(progress,
+      new RestoreProcedure.StepNumbers(RESTORE, RESTORE, RESTORE, RESTORE, RESTORE, START));
+
+  @Override
+  public RecoveryResult recover(RestoreRequest request) {
+    if (request == null || request.ca() == null || request.ca().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "recovery input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
+    }
+    Platform platform = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
+        progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
+    CaDescription ca = platform.ca();
+    RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
+    List<ChecklistItem> checklist = new ArrayList<>();
+
+    if (r.startFailure() != null) {
+      checklist.addAll(Checklists.serviceStatus(ca, progress.summary(START, ca.name())));
+      for (int s = ACME; s <= HTTPS; s++) {
+        progress.skipped(s, "the CA is not running");
+      }
+      boolean rolledBack = false;
+      List<String> aside = new ArrayList<>(r.swap().movedAside());
+      if (r.canRollBack() && request.rollbackOnFailure()) {
+        SwapReport back = procedure.rollback(ca, r, START);
+        aside.addAll(back.movedAside());
+        rolledBack = true;
+      }
+      return new RecoveryResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), rolledBack,
+          aside, -1, "the restored CA did not start: " + r.startFailure()
+              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist));
+    }
+
+    progress.running(ACME, ca.url());
+    List<ChecklistItem> acme = Checklists.acme(ca, progress.summary(ACME, ca.url()));
+    report(ACME, acme);
+    checklist.addAll(acme);
+
+    progress.running(ISSUANCE, ca.url());
+    List<ChecklistItem> issuance = Checklists.issuance(ca, progress.summary(ISSUANCE, ca.url()));
+    report(ISSUANCE, issuance);
+    checklist.addAll(issuance);
+
+    restartIngress(platform, request.clearsAcmeAccount());
+
+    progress.running(HTTPS, platform.services().size() + " service(s)");
+    List<ChecklistItem> services = platform.services().isEmpty() ? List.of()
+        : Checklists.services(ca, platform.services(), progress.summary(HTTPS, ""));
+    if (platform.services().isEmpty()) {
+      progress.skipped(HTTPS, "no services configured");
+    } else {
+      report(HTTPS, services);
+    }
+    checklist.addAll(services);
+
+    // The rest of the runbook's checklist: service status and trust, for the final report.
+    checklist.addAll(Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
+    checklist.addAll(Checklists.trust(ca, "Checklist · trust · " + ca.url()));
+    checklist = Checklists.ordered(checklist);
+    boolean ok = Checklists.allPassed(checklist);
+    long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();
+    return new RecoveryResult(ok, ca.name(), r.plan().backupId(), r.plan().archive(), false,
+        r.swap().movedAside(), downtime, ok ? "recovered from backup " + r.plan().backupId()
+            + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
+            + " with failed checks: " + Checklists.failures(checklist), checklist);
+  }
+
+  private void restartIngress(Platform platform, boolean clearAcmeAccount) {
+    if (platform.ingress().isEmpty()) {
+      progress.skipped(INGRESS, "no ingress configured");
+      return;
+    }
+    List<String> done = new ArrayList<>();
+    for (Platform.Ingress in : platform.ingress()) {
+      progress.running(INGRESS, in.name() + " on " + in.host());
+      try {
+        done.add(ActivityPlans.stub(IngressActivities.class, TaskQueues.forHost(in.host()),
+                ActivityPlans.SERVICE, progress.summary(INGRESS, in.name() + " on " + in.host()))
+            .restartIngress(in.name(), clearAcmeAccount && in.hasAcmeJson()));
+      } catch (ActivityFailure e) {
+        progress.failed(INGRESS, in.name() + ": " + Failures.rootMessage(e));
+        return;
+      }
+    }
+    progress.done(INGRESS, String.join("; ", done));
+  }
+
+  private void report(int step, List<ChecklistItem> items) {
+    if (Checklists.allPassed(items)) {
+      progress.done(step, String.join("; ", items.stream().map(ChecklistItem::detail).toList()));
+    } else {
+      progress.failed(step, Checklists.failures(items));
+    }
+  }
+
+  @Override
+  public void approve(String by) {
+    procedure.approve(by);
+  }
+
+  @Override
+  public void abort(String reason) {
+    procedure.abort(reason);
+  }
+
+  @Override
+  public List<Step> progress() {
+    return progress.steps();
+  }
+}

@@ -1,0 +1,172 @@
+package io.stepcarecovery.restore;
+
+import io.stepcarecovery.ActivityPlans;
+import io.stepcarecovery.Failures;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.ca.CaDescription;
+import io.stepcarecovery.ca.CaServiceActivities;
+import io.stepcarecovery.ca.CaStarter;
+import io.stepcarecovery.ca.StartReport;
+import io.stepcarecovery.ca.StopReport;
+import io.stepcarecovery.probe.HealthReport;
+import io.stepcarecovery.probe.ProbeActivities;
+import io.stepcarecovery.progress.Progress;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.slf4j.Logger;
+
+/**
+ * The runbook's restore procedure, shared by the restore and the recovery workflows: verify the
+ * backup before touching anything → (approval) → stage it beside the live data while the CA runs
+ * → stop → move the live data aside and the staged data in → start. Whatever fails after the
+ * stop, what was moved is put back and the CA is started again. Nothing is ever deleted.
+ */
+public final class RestoreProcedure {
+  private static final Logger log = Workflow.getLogger(RestoreProcedure.class);
+  private static final DateTimeFormatter TAG =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final int HEALTH_TIMEOUT_SECONDS = 45;
+
+  /** Which progress step each part of the procedure reports on. */
+  public record StepNumbers(int verify, int approval, int stage, int stop, int swap, int start) {}
+
+  /**
+   * @param startFailure why the restored CA did not come up healthy, or null
+   * @param canRollBack the live data existed and was moved aside, so it can be put back
+   */
+  public record Restored(RestorePlan plan, String tag, SwapReport swap, StopReport stop,
+      HealthReport health, String startFailure, boolean canRollBack) {}
+
+  private final Progress progress;
+  private final StepNumbers steps;
+  private boolean approved;
+  private String aborted;
+
+  public RestoreProcedure(Progress progress, StepNumbers steps) {
+    this.progress = progress;
+    this.steps = steps;
+  }
+
+  public void approve(String by) {
+    approved = true;
+  }
+
+  public void abort(String reason) {
+    aborted = reason == null || reason.isBlank() ? "aborted" : reason;
+  }
+
+  public Restored restoreAndStart(CaDescription ca, RestoreRequest request) {
+    String host = TaskQueues.forHost(ca.host());
+    String where = ca.name() + " on " + ca.host();
+    String tag = TAG.format(Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+
+    progress.running(steps.verify(), where, "backup " + request.backupOrLatest());
+    RestorePlan plan;
+    try {
+      plan = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
+              progress.summary(steps.verify(), where))
+          .verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed());
+    } catch (ActivityFailure e) {
+      progress.failed(steps.verify(), Failures.rootMessage(e));
+      throw e;
+    }
+    progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
+        + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
+
+    if (request.needsApproval()) {
+      progress.running(steps.approval(), where, "waiting for approve or abort (signal)");
+      Workflow.await(() -> approved || aborted != null);
+      if (aborted != null) {
+        progress.failed(steps.approval(), "aborted: " + aborted);
+        throw ApplicationFailure.newNonRetryableFailure("restore aborted before anything changed: "
+            + aborted, "Aborted");
+      }
+      progress.done(steps.approval(), "approved");
+    } else if (steps.approval() != steps.verify()) {
+      progress.skipped(steps.approval(), "not requested");
+    }
+
+    RestoreActivities files = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
+        progress.summary(steps.stage(), where));
+    progress.running(steps.stage(), where, "extracting beside the live data; CA still running");
+    try {
+      files.stage(ca.name(), plan, tag);
+    } catch (ActivityFailure e) {
+      progress.failed(steps.stage(), Failures.rootMessage(e));
+      discardStaging(host, ca, plan, tag);
+      throw e;
+    }
+    progress.done(steps.stage(), plan.bytes() + " bytes staged");
+
+    progress.running(steps.stop(), where);
+    StopReport stop;
+    SwapReport swap;
+    try {
+      stop = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.SERVICE,
+          progress.summary(steps.stop(), where)).stopCa(ca.name());
+      progress.done(steps.stop(), stop.wasRunning() ? "stopped" : "was not running");
+      progress.running(steps.swap(), where);
+      swap = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
+          progress.summary(steps.swap(), where)).swapIn(ca.name(), plan, tag);
+      progress.done(steps.swap(), swap.movedAside().isEmpty() ? "no live data was there (outage)"
+          : "live data moved aside to " + String.join(", ", swap.movedAside()));
+    } catch (ActivityFailure e) {
+      // Put back whatever moved, start the CA as it was, then report.
+      progress.failed(steps.swap(), Failures.rootMessage(e));
+      Workflow.newDetachedCancellationScope(() -> {
+        files.swapBack(ca.name(), plan, tag);
+        startUntilHealthy(ca, where);
+        discardStaging(host, ca, plan, tag);
+      }).run();
+      throw e;
+    }
+
+    progress.running(steps.start(), where);
+    try {
+      StartReport start = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.SERVICE,
+          progress.summary(steps.start(), where)).startCa(ca.name());
+      HealthReport health = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED,
+              ActivityPlans.probe(HEALTH_TIMEOUT_SECONDS), progress.summary(steps.start(), ca.url()))
+          .awaitHealthy(ca.name(), HEALTH_TIMEOUT_SECONDS);
+      progress.done(steps.start(), ca.url() + "/health ok " + (health.healthyAtMillis() - start.startedAtMillis()) + " ms after start");
+      return new Restored(plan, tag, swap, stop, health, null, !swap.movedAside().isEmpty());
+    } catch (ActivityFailure e) {
+      String why = Failures.rootMessage(e);
+      progress.failed(steps.start(), "the restored CA did not come up: " + why);
+      return new Restored(plan, tag, swap, stop, null, why, !swap.movedAside().isEmpty());
+    }
+  }
+
+  /** Stop, put the moved-aside data back (the restored data is moved aside too), start. */
+  public SwapReport rollback(CaDescription ca, Restored restored, int step) {
+    String host = TaskQueues.forHost(ca.host());
+    String where = ca.name() + " on " + ca.host();
+    SwapReport[] back = new SwapReport[1];
+    Workflow.newDetachedCancellationScope(() -> {
+      progress.running(step, where, "stopping the restored CA");
+      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.SERVICE,
+          progress.summary(step, where)).stopCa(ca.name());
+      back[0] = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
+          progress.summary(step, where)).swapBack(ca.name(), restored.plan(), restored.tag());
+      progress.running(step, where, "previous data back in place; starting");
+      startUntilHealthy(ca, where);
+      progress.done(step, "previous data restored and serving; the failed restore lies at "
+          + String.join(", ", back[0].movedAside()));
+    }).run();
+    return back[0];
+  }
+
+  private void startUntilHealthy(CaDescription ca, String where) {
+    new CaStarter(ca).startUntilHealthy("Start CA · " + where, "Confirm CA health · " + ca.url(),
+        stillDown -> log.error("{}", stillDown));
+  }
+
+  private void discardStaging(String host, CaDescription ca, RestorePlan plan, String tag) {
+    Workflow.newDetachedCancellationScope(() -> ActivityPlans.stub(RestoreActivities.class, host,
+        ActivityPlans.QUICK, "Clean up staging · " + ca.name()).discardStaging(ca.name(), plan, tag)).run();
+  }
+}

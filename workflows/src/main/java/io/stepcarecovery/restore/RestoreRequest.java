@@ -1,0 +1,40 @@
+package io.stepcarecovery.restore;
+
+/**
+ * Input of the restore and recovery workflows: names only.
+ * {@code {"ca":"main","backup":"latest"}}.
+ *
+ * @param backup a backup id, or "latest" (the default)
+ * @param rollback put the previous data back if validation fails (default true)
+ * @param approval wait for an approve/abort signal before the destructive part (default false)
+ * @param allowForeignRoot restore an archive whose root differs from the configured trust
+ *     anchor (default false: that is the runbook's "wrong data directory restored")
+ * @param clearAcmeAccount recovery only: clear the ingress's stored ACME account before its
+ *     restart (default false)
+ */
+public record RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
+    Boolean allowForeignRoot, Boolean clearAcmeAccount) {
+  public RestoreRequest(String ca, String backup) {
+    this(ca, backup, null, null, null, null);
+  }
+
+  public boolean clearsAcmeAccount() {
+    return Boolean.TRUE.equals(clearAcmeAccount);
+  }
+
+  public String backupOrLatest() {
+    return backup == null || backup.isBlank() ? "latest" : backup;
+  }
+
+  public boolean rollbackOnFailure() {
+    return rollback == null || rollback;
+  }
+
+  public boolean needsApproval() {
+    return Boolean.TRUE.equals(approval);
+  }
+
+  public boolean foreignRootAllowed() {
+    return Boolean.TRUE.equals(allowForeignRoot);
+  }
+}

@@ -1,0 +1,20 @@
+package io.stepcarecovery.restore;
+
+import io.stepcarecovery.checklist.ChecklistItem;
+import java.util.List;
+
+/**
+ * @param ok the restored CA passed validation
+ * @param rolledBack validation failed and the previous data was put back and started
+ * @param movedAside where the replaced data now lies (nothing is deleted)
+ */
+public record RestoreResult(
+    boolean ok,
+    String ca,
+    String backupId,
+    String archive,
+    boolean rolledBack,
+    List<String> movedAside,
+    long caDowntimeMillis,
+    String message,
+    List<ChecklistItem> checklist) {}

@@ -1,0 +1,4 @@
+package io.stepcarecovery.verify;
+
+/** {@code {"ca":"main"}} */
+public record VerifyRequest(String ca) {}
