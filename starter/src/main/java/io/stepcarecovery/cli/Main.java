@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         "",
         "Without a Temporal address (temporal.address in the config, or --temporal) commands run"
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
-    subcommands = {BackupCommand.class, BackupsCommand.class, WorkerCommand.class,
+    subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
+        RecoverCommand.class, VerifyCommand.class, WorkerCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and failed", "2:usage or config error"})
@@ -32,7 +33,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: backup, backups, worker");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: backup, backups, restore, recover, verify, worker");
   }
 
   public static void main(String[] args) {

@@ -20,6 +20,11 @@ import java.util.List;
 public final class Checklists {
   private static final List<String> GROUPS =
       List.of(ChecklistItem.SERVICE_STATUS, ChecklistItem.TRUST, ChecklistItem.PLATFORM);
+  /** The runbook's checklist, in its order. */
+  private static final List<String> ITEMS = List.of("Step-CA running", "No startup errors",
+      "ACME endpoint reachable", "Root CA trusted on clients", "Intermediate CA valid",
+      "Certificate issuance functional", "Traefik certificates valid", "No browser TLS warnings",
+      "Applications accessible");
 
   /** Checks make network calls with their own timeouts; a few quick retries cover blips. */
   private static final ActivityOptions CHECK = ActivityOptions.newBuilder()
@@ -62,10 +67,11 @@ public final class Checklists {
     return items;
   }
 
-  /** Runbook order: Service Status, Trust, Platform; stable within a group. */
+  /** Runbook order: Service Status, Trust, Platform, and the runbook's item order within each (stable). */
   public static List<ChecklistItem> ordered(List<ChecklistItem> items) {
     List<ChecklistItem> sorted = new ArrayList<>(items);
-    sorted.sort(Comparator.comparingInt(i -> GROUPS.indexOf(i.group())));
+    sorted.sort(Comparator.<ChecklistItem>comparingInt(i -> GROUPS.indexOf(i.group()))
+        .thenComparingInt(i -> ITEMS.contains(i.item()) ? ITEMS.indexOf(i.item()) : ITEMS.size()));
     return sorted;
   }
 

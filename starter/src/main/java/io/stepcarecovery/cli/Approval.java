@@ -1,0 +1,55 @@
+package io.stepcarecovery.cli;
+
+import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.progress.Step;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.io.Console;
+import java.io.PrintWriter;
+
+/** The approval gate of restore and recovery, answered at the terminal. */
+final class Approval {
+  private Approval() {}
+
+  static void requireTerminal(boolean yes) {
+    if (!yes && System.console() == null) {
+      throw new ConfigException("restore replaces the CA's live data: pass --yes to go ahead without"
+          + " a terminal to confirm at");
+    }
+  }
+
+  /** Waits until the workflow asks for approval, then asks the person and signals the answer. */
+  static void ask(WorkflowClient client, String workflowId, int approvalStep, String what, PrintWriter out)
+      throws InterruptedException {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    while (true) {
+      Step[] steps;
+      try {
+        steps = stub.query("progress", Step[].class);
+      } catch (RuntimeException e) {
+        Thread.sleep(300);
+        continue;
+      }
+      Step gate = steps[approvalStep - 1];
+      boolean failedEarlier = false;
+      for (Step s : steps) {
+        failedEarlier |= s.state() == Step.State.FAILED;
+      }
+      if (failedEarlier || gate.state() == Step.State.DONE || gate.state() == Step.State.SKIPPED) {
+        return;
+      }
+      if (gate.state() == Step.State.RUNNING && gate.detail().contains("approve")) {
+        break;
+      }
+      Thread.sleep(300);
+    }
+    Console console = System.console();
+    out.flush();
+    String answer = console.readLine("%s%nThe backup is verified. Type 'yes' to replace the live data: ", what);
+    if (answer != null && answer.strip().equalsIgnoreCase("yes")) {
+      stub.signal("approve", System.getProperty("user.name"));
+    } else {
+      stub.signal("abort", "not approved at the terminal by " + System.getProperty("user.name"));
+    }
+  }
+}

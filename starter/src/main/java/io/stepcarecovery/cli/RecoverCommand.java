@@ -1,0 +1,81 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.recovery.RecoveryResult;
+import io.stepcarecovery.recovery.RecoveryWorkflow;
+import io.stepcarecovery.restore.RestoreRequest;
+import io.stepcarecovery.worker.TemporalSession;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "recover", mixinStandardHelpOptions = true,
+    description = {
+        "Full TLS outage: recover in the runbook's order — restore Step-CA data → start Step-CA →"
+            + " validate the ACME directory → validate certificate issuance → restart Traefik (the"
+            + " configured ingress) → confirm application HTTPS — then print the validation checklist"
+            + " with a likely cause and an action for every failed item.",
+        "Exit 0 when every checklist item passed, 1 otherwise."})
+final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
+  @Mixin CommonOptions common;
+  @Mixin RestoreOptions options;
+
+  @Option(names = "--clear-acme-account",
+      description = "Before restarting the ingress, remove its stored ACME account from acme.json (a"
+          + " copy is kept): after restoring an older database the CA may not know it (HTTP 500).")
+  boolean clearAcmeAccount;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public boolean json() {
+    return common.json;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    StepcaRecoveryConfig config = common.load();
+    String name = options.ca != null ? config.ca(options.ca).name() : config.defaultCa().name();
+    Approval.requireTerminal(options.yes);
+    PrintWriter out = spec.commandLine().getOut();
+    try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
+      String id = WorkflowIds.of("recover", name);
+      RecoveryWorkflow wf = session.client().newWorkflowStub(RecoveryWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
+          options.allowForeignRoot, clearAcmeAccount);
+      WorkflowClient.start(wf::recover, request);
+      RecoveryResult r;
+      if (common.json) {
+        r = session.client().newUntypedWorkflowStub(id).getResult(RecoveryResult.class);
+      } else {
+        out.println("Recovering CA " + name + " from backup " + options.backup + " (workflow " + id
+            + ", Temporal " + session.address() + ")");
+        try (ProgressPrinter p = new ProgressPrinter(session.client(), id, out)) {
+          if (!options.yes) {
+            Approval.ask(session.client(), id, 1, "Recover CA " + name + " from backup " + options.backup + "?", out);
+          }
+          r = session.client().newUntypedWorkflowStub(id).getResult(RecoveryResult.class);
+        }
+      }
+      if (common.json) {
+        ObjectNode doc = Output.object(r);
+        doc.put("workflowId", id);
+        Output.json(spec.commandLine(), doc);
+      } else {
+        out.println();
+        ChecklistPrinter.print(out, r.checklist());
+        out.println(r.message());
+        out.flush();
+      }
+      return r.ok() ? Main.OK : Main.FAILED;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.restore.RestoreRequest;
+import io.stepcarecovery.restore.RestoreResult;
+import io.stepcarecovery.restore.RestoreWorkflow;
+import io.stepcarecovery.worker.TemporalSession;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "restore", mixinStandardHelpOptions = true,
+    description = {
+        "Restore a CA from a backup, following the runbook: verify the archive before touching"
+            + " anything (checksums, manifest, ca.json, root = the trust anchor) → stage it beside the"
+            + " live data → stop → move the live data aside (never deleted) → put the backup in place →"
+            + " start → validate. If validation fails, the previous data is put back and started.",
+        "Exit 0 when the restored CA passed every check, 1 otherwise (the checklist says why)."})
+final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
+  @Mixin CommonOptions common;
+  @Mixin RestoreOptions options;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public boolean json() {
+    return common.json;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    StepcaRecoveryConfig config = common.load();
+    String name = options.ca != null ? config.ca(options.ca).name() : config.defaultCa().name();
+    Approval.requireTerminal(options.yes);
+    PrintWriter out = spec.commandLine().getOut();
+    try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
+      String id = WorkflowIds.of("restore", name);
+      RestoreWorkflow wf = session.client().newWorkflowStub(RestoreWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
+          options.allowForeignRoot, null);
+      WorkflowClient.start(wf::restore, request);
+      RestoreResult r;
+      if (common.json) {
+        r = session.client().newUntypedWorkflowStub(id).getResult(RestoreResult.class);
+      } else {
+        out.println("Restoring CA " + name + " from backup " + options.backup + " (workflow " + id
+            + ", Temporal " + session.address() + ")");
+        try (ProgressPrinter p = new ProgressPrinter(session.client(), id, out)) {
+          if (!options.yes) {
+            Approval.ask(session.client(), id, 2, "Restore backup " + options.backup + " over CA " + name + "?", out);
+          }
+          r = session.client().newUntypedWorkflowStub(id).getResult(RestoreResult.class);
+        }
+      }
+      if (common.json) {
+        ObjectNode doc = Output.object(r);
+        doc.put("workflowId", id);
+        Output.json(spec.commandLine(), doc);
+      } else {
+        out.println();
+        ChecklistPrinter.print(out, r.checklist());
+        out.println(r.message());
+        out.flush();
+      }
+      return r.ok() ? Main.OK : Main.FAILED;
+    }
+  }
+}

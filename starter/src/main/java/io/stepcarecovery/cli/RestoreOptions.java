@@ -1,0 +1,28 @@
+package io.stepcarecovery.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options of restore and recover. */
+final class RestoreOptions {
+  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
+  String ca;
+
+  @Option(names = "--backup", paramLabel = "ID|latest", defaultValue = "latest",
+      description = "The backup to restore (list them with 'backups'). Default: ${DEFAULT-VALUE}.")
+  String backup;
+
+  @Option(names = {"-y", "--yes"},
+      description = "Do not ask before replacing the live data (scripts, the demo). Without it the"
+          + " workflow waits for approval and the command asks on the terminal.")
+  boolean yes;
+
+  @Option(names = "--no-rollback",
+      description = "If validation fails, leave the restored data in place for a person to examine"
+          + " instead of putting the previous data back.")
+  boolean noRollback;
+
+  @Option(names = "--allow-foreign-root",
+      description = "Restore a backup whose root differs from the configured trust anchor (the"
+          + " runbook's 'wrong data directory restored' is otherwise refused).")
+  boolean allowForeignRoot;
+}

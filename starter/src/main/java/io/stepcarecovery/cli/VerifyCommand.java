@@ -1,0 +1,64 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.checklist.Checklists;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.verify.VerifyRequest;
+import io.stepcarecovery.verify.VerifyWorkflow;
+import io.stepcarecovery.worker.TemporalSession;
+import io.temporal.client.WorkflowOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {
+        "Run the runbook's validation checklist against the running platform and change nothing:"
+            + " Step-CA running, no startup errors, ACME reachable, root trusted, intermediate valid,"
+            + " issuance functional, every service's TLS and HTTP answer.",
+        "Exit 0 when every item passed, 1 otherwise."})
+final class VerifyCommand implements Callable<Integer>, Main.JsonOutput {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
+  String ca;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public boolean json() {
+    return common.json;
+  }
+
+  @Override
+  public Integer call() {
+    StepcaRecoveryConfig config = common.load();
+    String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
+    try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
+      String id = WorkflowIds.of("verify", name);
+      VerifyWorkflow wf = session.client().newWorkflowStub(VerifyWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      io.temporal.client.WorkflowClient.start(wf::verify, new VerifyRequest(name));
+      List<ChecklistItem> items = Arrays.asList(
+          session.client().newUntypedWorkflowStub(id).getResult(ChecklistItem[].class));
+      boolean ok = Checklists.allPassed(items);
+      if (common.json) {
+        ObjectNode doc = Output.JSON.createObjectNode();
+        doc.put("ok", ok);
+        doc.put("ca", name);
+        doc.put("workflowId", id);
+        doc.set("checklist", Output.JSON.valueToTree(items));
+        Output.json(spec.commandLine(), doc);
+      } else {
+        ChecklistPrinter.print(spec.commandLine().getOut(), items);
+      }
+      return ok ? Main.OK : Main.FAILED;
+    }
+  }
+}
