@@ -25,6 +25,15 @@ public final class ActivityPlans {
       .setRetryOptions(retries(5, Duration.ofSeconds(2), Duration.ofSeconds(30)))
       .build();
 
+  /**
+   * Starting a CA on freshly restored data: if it dies at once, the data is the problem and
+   * retrying the same start only delays the rollback.
+   */
+  public static final ActivityOptions START_RESTORED = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(retries(2, Duration.ofSeconds(2), Duration.ofSeconds(5)))
+      .build();
+
   /** Copies and archives: long, heartbeating, so a dead worker is noticed in seconds. */
   public static final ActivityOptions BULK = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(2))

@@ -68,17 +68,17 @@ public class RestoreActivitiesImpl implements RestoreActivities {
             + " but was stored with " + stored.sha256() + ": it changed on disk since; refused");
       }
       Manifest m = v.manifest();
-      if (!m.caConfig().equals(c.caConfig().toString())) {
-        throw new ConfigException("backup " + stored.backupId() + " holds a CA configured at "
-            + m.caConfig() + ", but CA '" + ca + "' is configured at " + c.caConfig()
-            + ": restoring would put its data elsewhere; check caConfig or pick another backup");
-      }
       String anchor = Fingerprints.ofFile(c.rootCert());
       if (!anchor.equals(m.rootFingerprint()) && !allowForeignRoot) {
         throw new UnsafeArchiveException("backup " + stored.backupId() + " is of a different CA: its root"
             + " is " + m.rootFingerprint() + " but the trust anchor " + c.rootCert() + " is " + anchor
             + ". Restoring it would break trust on every client (the runbook's 'wrong data directory"
             + " restored'): pick a backup of this CA, or allow a foreign root if the root really changed");
+      }
+      if (!m.caConfig().equals(c.caConfig().toString())) {
+        throw new ConfigException("backup " + stored.backupId() + " holds a CA configured at "
+            + m.caConfig() + ", but CA '" + ca + "' is configured at " + c.caConfig()
+            + ": restoring would put its data elsewhere; check caConfig or pick another backup");
       }
       log.info("backup {} of CA {} verified: {} entries, {} bytes", stored.backupId(), ca, v.entries(), v.bytes());
       return new RestorePlan(stored.backupId(), archive.toString(), v.sha256(), m.createdAt(), m.dbType(),

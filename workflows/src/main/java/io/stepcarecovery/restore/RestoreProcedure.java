@@ -127,7 +127,7 @@ public final class RestoreProcedure {
 
     progress.running(steps.start(), where);
     try {
-      StartReport start = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.SERVICE,
+      StartReport start = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.START_RESTORED,
           progress.summary(steps.start(), where)).startCa(ca.name());
       HealthReport health = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED,
               ActivityPlans.probe(HEALTH_TIMEOUT_SECONDS), progress.summary(steps.start(), ca.url()))
