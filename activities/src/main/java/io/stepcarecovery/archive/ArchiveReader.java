@@ -8,19 +8,26 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
@@ -35,10 +42,18 @@ public final class ArchiveReader {
   /**
    * Bounds against tar and gzip bombs.
    *
-   * @param maxRatio uncompressed ÷ compressed above which (past 1 GiB) the input is a bomb
+   * @param maxRatio uncompressed ÷ compressed above which (past {@code ratioFloor} bytes) the
+   *     input is a bomb
+   * @param ratioFloor uncompressed bytes below which the ratio is not checked (1 GiB by default:
+   *     small files of zeros compress well and are no threat)
    */
-  public record Limits(long maxEntries, long maxBytes, long maxRatio) {
+  public record Limits(long maxEntries, long maxBytes, long maxRatio, long ratioFloor) {
     public static final Limits DEFAULT = new Limits(200_000, 256L << 30, 1000);
+
+    /** With the ratio checked past 1 GiB. */
+    public Limits(long maxEntries, long maxBytes, long maxRatio) {
+      this(maxEntries, maxBytes, maxRatio, 1L << 30);
+    }
   }
 
   /** Receives a verified-so-far entry; paths are absolute as on the CA host. */
@@ -74,9 +89,13 @@ public final class ArchiveReader {
       throws IOException {
     MessageDigest whole = ArchiveWriter.sha256();
     long size = Files.size(archive);
+    if (size == 0) {
+      throw new EOFException("empty file");
+    }
     Map<String, TarArchiveEntry> seen = new HashMap<>();
     Map<String, String> hashes = new HashMap<>();
     Set<String> symlinks = new HashSet<>();
+    Set<String> parents = new HashSet<>();
     byte[] manifestJson = null;
     String manifestName = null;
     long bytes = 0;
@@ -87,7 +106,7 @@ public final class ArchiveReader {
         // passes the digest exactly once.
         Counting compressed = new Counting(digest);
         GzipCompressorInputStream gz = new GzipCompressorInputStream(compressed, true);
-        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+        RawTar tar = new RawTar(archive, gz)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         if (++entries > limits.maxEntries()) {
@@ -103,30 +122,51 @@ public final class ArchiveReader {
           throw new UnsafeArchiveException(archive + ": entry '" + name + "' appears twice: refused"
               + " (a second copy could silently replace the first)");
         }
-        for (String link : symlinks) {
-          if (name.startsWith(link + "/")) {
-            throw new UnsafeArchiveException(archive + ": entry '" + name + "' lies beneath the"
-                + " symlink '" + link + "': refused (writing through a link escapes the restore)");
+        for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
+          String parent = name.substring(0, i);
+          if (symlinks.contains(parent)) {
+            throw beneathLink(archive, name, parent);
           }
+          parents.add(parent);
         }
         seen.put(name, e);
         String abs = "/" + name;
         int mode = e.getMode() & 07777;
-        if (e.isDirectory()) {
+        // By the type flag alone: Commons Compress calls devices and fifos files (isFile()) and
+        // anything named with a trailing slash, hard links included, a directory.
+        byte type = e.getLinkFlag();
+        boolean dir = type == TarConstants.LF_DIR;
+        boolean link = type == TarConstants.LF_SYMLINK;
+        boolean file = (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM)
+            && !e.getName().endsWith("/");
+        if (!dir && !link && !file || e.isSparse()) {
+          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
+              + kind(e) + ": refused (a step-ca backup holds only files, directories and symlinks)");
+        }
+        if ((dir || link) && e.getSize() != 0) {
+          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
+              + (dir ? "directory" : "symlink") + " with " + e.getSize() + " bytes of data: refused");
+        }
+        if (dir) {
           if (sink != null) {
             sink.directory(abs, mode);
           }
-        } else if (e.isSymbolicLink()) {
+        } else if (link) {
           String target = e.getLinkName();
           if (target.isEmpty() || target.startsWith("/") || target.contains("\0")) {
             throw new UnsafeArchiveException(archive + ": symlink '" + name + "' points to '" + target
                 + "': only relative links inside the backup are allowed");
           }
+          if (parents.contains(name)) {
+            String below = seen.keySet().stream().filter(n -> n.startsWith(name + "/")).sorted()
+                .findFirst().orElse(name + "/...");
+            throw beneathLink(archive, below, name);
+          }
           symlinks.add(name);
           if (sink != null) {
             sink.symlink(abs, target);
           }
-        } else if (e.isFile() && !e.isLink()) {
+        } else {
           if (e.getSize() < 0 || bytes + e.getSize() > limits.maxBytes()) {
             throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
                 + " bytes: refused as a tar bomb");
@@ -148,10 +188,7 @@ public final class ArchiveReader {
               }
               n0 += n;
               bytes += n;
-              if (bytes > (1L << 30) && bytes > limits.maxRatio() * Math.max(1, compressed.count)) {
-                throw new UnsafeArchiveException(archive + " expands more than " + limits.maxRatio()
-                    + "× its compressed size: refused as a gzip bomb");
-              }
+              checkRatio(archive, limits, bytes, compressed.count);
               progress.accept(bytes);
             }
             if (n0 != e.getSize()) {
@@ -164,15 +201,24 @@ public final class ArchiveReader {
           } else {
             hashes.put(name, HexFormat.of().formatHex(sha.digest()));
           }
-        } else {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
-              + kind(e) + ": refused (a step-ca backup holds only files, directories and symlinks)");
         }
       }
       // Drain what follows the tar end (padding, gzip trailer) so the checksum covers the file.
+      // Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
       byte[] buf = new byte[1 << 16];
-      while (gz.read(buf) > 0) {
-        // A second tar stream after the end marker is not ours.
+      for (int n; (n = gz.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] != 0) {
+            throw new UnsafeArchiveException(archive + " has data after the end of its tar stream:"
+                + " refused (appended or tampered)");
+          }
+        }
+        bytes += n;
+        if (bytes > limits.maxBytes()) {
+          throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
+              + " bytes: refused as a tar bomb");
+        }
+        checkRatio(archive, limits, bytes, compressed.count);
       }
       while (digest.read(buf) > 0) {
         // trailing bytes
@@ -192,23 +238,42 @@ public final class ArchiveReader {
     return new Verified(manifest, HexFormat.of().formatHex(whole.digest()), size, entries, bytes);
   }
 
+  private static void checkRatio(Path archive, Limits limits, long bytes, long compressed) {
+    if (bytes > limits.ratioFloor() && bytes > limits.maxRatio() * Math.max(1, compressed)) {
+      throw new UnsafeArchiveException(archive + " expands more than " + limits.maxRatio()
+          + "× its compressed size: refused as a gzip bomb");
+    }
+  }
+
+  private static UnsafeArchiveException beneathLink(Path archive, String name, String link) {
+    return new UnsafeArchiveException(archive + ": entry '" + name + "' lies beneath the"
+        + " symlink '" + link + "': refused (writing through a link escapes the restore)");
+  }
+
   private static void check(Path archive, Manifest m, String manifestName,
       Map<String, TarArchiveEntry> seen, Map<String, String> hashes) {
     if (m.formatVersion() != Manifest.FORMAT || m.files() == null || m.roots() == null
-        || m.stepPath() == null || m.caConfig() == null) {
+        || m.stepPath() == null || m.caConfig() == null || m.roots().contains(null)
+        || m.files().contains(null)) {
       throw new UnsafeArchiveException(archive + ": manifest format " + m.formatVersion()
           + " is not one this version reads (expected " + Manifest.FORMAT + " with files, roots, stepPath, caConfig)");
     }
-    if (!manifestName.equals(Manifest.entryName(m.stepPath()))) {
+    if (!m.stepPath().startsWith("/") || !manifestName.equals(Manifest.entryName(m.stepPath()))) {
       throw new UnsafeArchiveException(archive + ": manifest sits at '" + manifestName
           + "', not under its step path " + m.stepPath());
     }
     for (String root : m.roots()) {
       safeName(archive, root.startsWith("/") ? root.substring(1) : "/");
     }
+    Map<String, String> links = new HashMap<>();
+    seen.forEach((name, e) -> {
+      if (e.getLinkFlag() == TarConstants.LF_SYMLINK) {
+        links.put("/" + name, e.getLinkName());
+      }
+    });
     Set<String> listed = new HashSet<>();
     for (FileEntry f : m.files()) {
-      String name = f.path().startsWith("/") ? f.path().substring(1) : null;
+      String name = f.path() != null && f.path().startsWith("/") ? f.path().substring(1) : null;
       if (name == null || !underRoot(m, f.path())) {
         throw new UnsafeArchiveException(archive + ": manifest lists '" + f.path()
             + "' outside the backed-up roots " + m.roots());
@@ -219,7 +284,8 @@ public final class ArchiveReader {
         throw new UnsafeArchiveException(archive + ": manifest lists " + f.path()
             + " but the archive does not hold it (incomplete or tampered)");
       }
-      String type = e.isDirectory() ? "dir" : e.isSymbolicLink() ? "symlink" : "file";
+      String type = e.getLinkFlag() == TarConstants.LF_DIR ? "dir"
+          : e.getLinkFlag() == TarConstants.LF_SYMLINK ? "symlink" : "file";
       if (!type.equals(f.type())) {
         throw new UnsafeArchiveException(archive + ": " + f.path() + " is a " + type
             + " in the archive but a " + f.type() + " in the manifest");
@@ -228,12 +294,9 @@ public final class ArchiveReader {
         throw new UnsafeArchiveException(archive + ": checksum mismatch for " + f.path()
             + " (the archive's content differs from its manifest): refused; use another backup");
       }
-      if (type.equals("symlink")) {
-        Path resolved = Path.of(f.path()).getParent().resolve(e.getLinkName()).normalize();
-        if (!underRoot(m, resolved.toString())) {
-          throw new UnsafeArchiveException(archive + ": symlink " + f.path() + " → " + e.getLinkName()
-              + " leads outside the backed-up roots: refused");
-        }
+      if (type.equals("symlink") && resolve(m, links, f.path()) == null) {
+        throw new UnsafeArchiveException(archive + ": symlink " + f.path() + " → " + e.getLinkName()
+            + " leads outside the backed-up roots: refused");
       }
     }
     for (String name : seen.keySet()) {
@@ -242,10 +305,53 @@ public final class ArchiveReader {
             + " (added after the backup was made?): refused");
       }
     }
-    if (!listed.contains(m.caConfig().substring(1))) {
+    if (!m.caConfig().startsWith("/") || !listed.contains(m.caConfig().substring(1))) {
       throw new UnsafeArchiveException(archive + " does not contain ca.json (" + m.caConfig()
           + "): it cannot restore a CA");
     }
+  }
+
+  /**
+   * Where a symlink leads once restored, following the archive's other links as the kernel
+   * would (a lexical {@code normalize()} is fooled by {@code a -> ..} plus {@code b -> a/../..});
+   * null when it leaves the roots, descends outside them where the host's own links are unknown,
+   * or loops.
+   */
+  static String resolve(Manifest m, Map<String, String> links, String link) {
+    Deque<String> rest = new ArrayDeque<>(List.of(links.get(link).split("/")));
+    List<String> at = new ArrayList<>(List.of(link.substring(1).split("/")));
+    at.remove(at.size() - 1);
+    int hops = 0;
+    while (!rest.isEmpty()) {
+      String c = rest.pollFirst();
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        if (!at.isEmpty()) {
+          at.remove(at.size() - 1);
+        }
+        continue;
+      }
+      at.add(c);
+      String p = "/" + String.join("/", at);
+      if (!underRoot(m, p) && m.roots().stream().noneMatch(r -> r.startsWith(p + "/"))) {
+        return null;
+      }
+      String target = links.get(p);
+      if (target != null) {
+        if (++hops > 40 || target.startsWith("/")) {
+          return null;
+        }
+        at.remove(at.size() - 1);
+        List<String> t = List.of(target.split("/"));
+        for (int i = t.size() - 1; i >= 0; i--) {
+          rest.addFirst(t.get(i));
+        }
+      }
+    }
+    String p = "/" + String.join("/", at);
+    return underRoot(m, p) ? p : null;
   }
 
   private static boolean underRoot(Manifest m, String path) {
@@ -275,7 +381,7 @@ public final class ArchiveReader {
   }
 
   private static String kind(TarArchiveEntry e) {
-    if (e.isLink()) {
+    if (e.getLinkFlag() == TarConstants.LF_LINK) {
       return "hard link to '" + e.getLinkName() + "'";
     }
     if (e.isCharacterDevice() || e.isBlockDevice()) {
@@ -284,7 +390,140 @@ public final class ArchiveReader {
     if (e.isFIFO()) {
       return "fifo";
     }
+    if (e.isSparse()) {
+      return "sparse file";
+    }
+    if (e.getName().endsWith("/") && (e.getLinkFlag() == TarConstants.LF_NORMAL
+        || e.getLinkFlag() == TarConstants.LF_OLDNORM)) {
+      return "file named like a directory";
+    }
     return "special entry (type '" + (char) e.getLinkFlag() + "')";
+  }
+
+  /**
+   * Sees the raw header records and extended-header data that Commons Compress digests for us:
+   * it silently strips a leading '/' from PAX {@code path} and GNU long names (only a plain
+   * ustar name keeps it), and would read an extended header of any size into memory.
+   */
+  private static final class RawTar extends TarArchiveInputStream {
+    private static final int MAX_EXTENDED = 1 << 20;
+    private final Path archive;
+    private int depth;
+    private byte type;
+    private ByteArrayOutputStream extended;
+
+    RawTar(Path archive, InputStream in) {
+      super(in);
+      this.archive = archive;
+    }
+
+    @Override
+    public TarArchiveEntry getNextEntry() throws IOException {
+      depth++;
+      try {
+        TarArchiveEntry e = super.getNextEntry();
+        if (depth == 1) {
+          endRecord();
+        }
+        return e;
+      } finally {
+        depth--;
+      }
+    }
+
+    @Override
+    protected byte[] readRecord() throws IOException {
+      byte[] r = super.readRecord();
+      if (depth > 0 && r != null && r.length >= 512) {
+        endRecord();
+        type = r[156];
+        if (!isEOFRecord(r)) {
+          header(r);
+        }
+      }
+      return r;
+    }
+
+    private void header(byte[] r) {
+      boolean posix = r[257] == 'u' && r[262] == 0; // "ustar\0": name = prefix/name
+      String raw = posix && r[345] != 0 ? cString(r, 345, 155) + "/" + cString(r, 0, 100) : cString(r, 0, 100);
+      if (raw.startsWith("/")) {
+        safeName(archive, raw);
+      }
+      if (type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER) {
+        throw new UnsafeArchiveException(archive + " has a global PAX header: refused (it would rename or"
+            + " reshape every entry after it; this tool never writes one)");
+      }
+      if (type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC
+          || type == TarConstants.LF_GNUTYPE_LONGNAME || type == TarConstants.LF_GNUTYPE_LONGLINK) {
+        long size;
+        try {
+          size = TarUtils.parseOctalOrBinary(r, 124, 12);
+        } catch (IllegalArgumentException malformed) {
+          return; // Commons Compress refuses it itself
+        }
+        if (size > MAX_EXTENDED) {
+          throw new UnsafeArchiveException(archive + " has an extended header of " + size
+              + " bytes: refused (a name or attributes never need more than " + MAX_EXTENDED + ")");
+        }
+        extended = new ByteArrayOutputStream();
+      }
+    }
+
+    /** The extended header just read, before Commons Compress normalises what it says. */
+    private void endRecord() {
+      ByteArrayOutputStream data = extended;
+      extended = null;
+      if (data == null) {
+        return;
+      }
+      byte[] b = data.toByteArray();
+      if (type == TarConstants.LF_GNUTYPE_LONGNAME && b.length > 0 && b[0] == '/') {
+        safeName(archive, cString(b, 0, b.length));
+      }
+      if (type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC) {
+        // records: "<length> <key>=<value>\n", the length counting the whole record
+        int off = 0;
+        while (off < b.length) {
+          int sp = off;
+          int len = 0;
+          while (sp < b.length && b[sp] >= '0' && b[sp] <= '9' && len < MAX_EXTENDED) {
+            len = len * 10 + (b[sp++] - '0');
+          }
+          if (sp >= b.length || b[sp] != ' ' || len <= sp - off || off + len > b.length) {
+            return; // malformed: Commons Compress refuses it itself
+          }
+          String rec = new String(b, sp + 1, off + len - sp - 1, StandardCharsets.UTF_8);
+          int eq = rec.indexOf('=');
+          if (eq > 0 && rec.substring(0, eq).equals("path") && rec.startsWith("/", eq + 1)) {
+            String value = rec.substring(eq + 1);
+            safeName(archive, value.endsWith("\n") ? value.substring(0, value.length() - 1) : value);
+          }
+          off += len;
+        }
+      }
+    }
+
+    private static String cString(byte[] b, int off, int max) {
+      int end = off;
+      while (end < off + max && end < b.length && b[end] != 0) {
+        end++;
+      }
+      return new String(b, off, end - off, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (depth > 0 && extended != null && n > 0) {
+        if (extended.size() + n > MAX_EXTENDED) {
+          throw new UnsafeArchiveException(archive + " has an extended header over " + MAX_EXTENDED
+              + " bytes: refused");
+        }
+        extended.write(b, off, n);
+      }
+      return n;
+    }
   }
 
   private static final class Counting extends FilterInputStream {

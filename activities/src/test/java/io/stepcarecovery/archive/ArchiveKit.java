@@ -120,11 +120,15 @@ final class ArchiveKit {
 
   static Manifest manifestOf(List<Ent> ents) throws IOException {
     for (Ent e : ents) {
-      if (e.name().equals(MANIFEST)) {
+      if (isManifest(e)) {
         return Manifest.parse(e.data());
       }
     }
     throw new IllegalStateException("no manifest");
+  }
+
+  static boolean isManifest(Ent e) {
+    return e.name().endsWith("/" + Manifest.DIR + "/" + Manifest.NAME);
   }
 
   /** Replaces the manifest with one that truthfully lists every other entry, and puts it last. */
@@ -133,7 +137,7 @@ final class ArchiveKit {
     List<Ent> out = new ArrayList<>();
     List<FileEntry> files = new ArrayList<>();
     for (Ent e : ents) {
-      if (e.name().equals(MANIFEST)) {
+      if (isManifest(e)) {
         continue;
       }
       out.add(e);
@@ -189,6 +193,42 @@ final class ArchiveKit {
       }
     }
     return bytes.toByteArray();
+  }
+
+  /** Changes the type flag of the ustar header named {@code name}, fixing its checksum. */
+  static byte[] patchType(byte[] tar, String name, byte flag) {
+    byte[] want = name.getBytes(StandardCharsets.UTF_8);
+    for (int off = 0; off + 512 <= tar.length; off += 512) {
+      boolean match = tar[off + want.length] == 0;
+      for (int i = 0; match && i < want.length; i++) {
+        match = tar[off + i] == want[i];
+      }
+      if (match) {
+        tar[off + 156] = flag;
+        java.util.Arrays.fill(tar, off + 148, off + 156, (byte) ' ');
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+          sum += tar[off + i] & 0xff;
+        }
+        byte[] chk = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(chk, 0, tar, off + 148, 6);
+        tar[off + 154] = 0;
+        tar[off + 155] = ' ';
+        return tar;
+      }
+    }
+    throw new IllegalArgumentException("no header named " + name);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   static byte[] gzip(byte[] data) throws IOException {

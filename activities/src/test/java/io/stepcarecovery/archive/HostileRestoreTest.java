@@ -1,0 +1,210 @@
+package io.stepcarecovery.archive;
+
+import static io.stepcarecovery.archive.ArchiveKit.file;
+import static io.stepcarecovery.archive.ArchiveKit.plus;
+import static io.stepcarecovery.archive.ArchiveKit.remanifest;
+import static io.stepcarecovery.archive.ArchiveKit.symlink;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepcarecovery.archive.ArchiveKit.Ent;
+import io.stepcarecovery.backup.ArchiveReport;
+import io.stepcarecovery.backup.BackupActivitiesImpl;
+import io.stepcarecovery.backup.BackupPlan;
+import io.stepcarecovery.backup.StoredBackup;
+import io.stepcarecovery.ca.Fingerprints;
+import io.stepcarecovery.lab.LabCa;
+import io.stepcarecovery.restore.RestoreActivitiesImpl;
+import io.stepcarecovery.restore.RestorePlan;
+import io.stepcarecovery.store.BackupStore;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile archives planted in a real lab's store as if they were backups: restore's verification
+ * and its staging both refuse them, non-retryably, and not one byte of the lab changes.
+ */
+@Timeout(120)
+class HostileRestoreTest {
+  private static final String CA = "lab";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  record Case(String id, Path archive, String type, Predicate<String> verifyMessage, Predicate<String> stageMessage) {}
+
+  @Test
+  void hostileBackupsAreRefusedBeforeAnythingIsWritten() throws Exception {
+    LabCa lab = LabCa.up(tmp.resolve("lab"));
+    LabCa other = null;
+    try {
+      other = LabCa.up(tmp.resolve("other"));
+      StoredBackup real = backup(lab, "real-1");
+      StoredBackup foreign = backup(other, "foreign-1");
+      String anchor = Fingerprints.ofFile(lab.rootCert());
+      String foreignRoot = Fingerprints.ofFile(other.rootCert());
+      // the other CA's data as if it sat at this lab's paths (same layout on both hosts)
+      Path snap = tmp.resolve("mirror");
+      copyTree(other.stepPath(), Snapshotter.mirror(snap, lab.stepPath()));
+      Path mirroredCaJson = Snapshotter.mirror(snap, lab.caJson());
+      Files.writeString(mirroredCaJson, Files.readString(mirroredCaJson)
+          .replace(other.dir().toString(), lab.dir().toString()));
+      other.close();
+      other = null;
+
+      BackupStore store = new BackupStore(lab.config().ca(CA).backups().store(), CA);
+      List<Ent> ents = ArchiveKit.entries(Path.of(real.archive()));
+      Manifest m = ArchiveKit.manifestOf(ents);
+      assertEquals(List.of(lab.stepPath().toString()), m.roots());
+      String step = m.stepPath().substring(1);
+
+      Map<String, Case> cases = new LinkedHashMap<>();
+      String traversal = step + "/../../planted";
+      Path p = plant(store, "traversal", ArchiveKit.gzip(ArchiveKit.tar(remanifest(plus(ents, file(traversal, "x"))))));
+      cases.put("traversal", new Case("traversal", p, "UnsafeArchive",
+          is(p + ": entry name '" + traversal + "' contains '..': refused (path traversal)"), null));
+
+      String absolute = lab.dir() + "/planted";
+      p = plant(store, "absolute", ArchiveKit.gzip(ArchiveKit.tar(plus(ents, file(absolute, "x")))));
+      cases.put("absolute", new Case("absolute", p, "UnsafeArchive",
+          is(p + ": entry name '" + absolute + "' is absolute, empty or malformed: refused (path traversal)"), null));
+
+      // certs/evil -> ../../trust, then certs/evil/root_ca.crt: would replace the trust anchor
+      String link = step + "/certs/evil";
+      p = plant(store, "symlink", ArchiveKit.gzip(ArchiveKit.tar(remanifest(plus(ents, symlink(link, "../../trust"),
+          file(link + "/root_ca.crt", "not a certificate"))))));
+      cases.put("symlink", new Case("symlink", p, "UnsafeArchive",
+          is(p + ": entry '" + link + "/root_ca.crt' lies beneath the symlink '" + link
+              + "': refused (writing through a link escapes the restore)"), null));
+
+      byte[] whole = Files.readAllBytes(Path.of(real.archive()));
+      p = plant(store, "truncated", Arrays.copyOf(whole, whole.length / 2));
+      cases.put("truncated", new Case("truncated", p, "UnsafeArchive",
+          is("archive " + p + " is truncated (unexpected end of data): it was not completely written or"
+              + " copied; use another backup"), null));
+
+      // the other lab's real backup, as it is: its data lives elsewhere
+      p = plant(store, "foreign-as-is", Files.readAllBytes(Path.of(foreign.archive())));
+      cases.put("foreign-as-is", new Case("foreign-as-is", p, "BadInput",
+          is("backup foreign-as-is holds a CA configured at " + other_caJson(tmp) + ", but CA 'lab' is"
+              + " configured at " + lab.caJson() + ": restoring would put its data elsewhere; check caConfig"
+              + " or pick another backup"),
+          s -> s.startsWith(tmp.resolve("other").toString()) && s.contains(" lies outside the verified roots ")));
+
+      // the other lab's data at this lab's paths: only the root fingerprint tells them apart
+      Path mirrored = tmp.resolve("foreign-mirrored.tar.gz");
+      ArchiveWriter.write(snap, new Manifest(Manifest.FORMAT, "foreign-mirrored", CA, lab.caUrl(),
+          Instant.now().toString(), "test", m.dbType(), m.caConfig(), m.stepPath(), m.roots(), foreignRoot,
+          null, List.of()), mirrored, b -> {});
+      p = plant(store, "foreign-mirrored", Files.readAllBytes(mirrored));
+      cases.put("foreign-mirrored", new Case("foreign-mirrored", p, "UnsafeArchive",
+          s -> s.startsWith("backup foreign-mirrored is of a different CA: its root is " + foreignRoot
+              + " but the trust anchor " + lab.rootCert() + " is " + anchor + "."),
+          is("the root certificate in backup foreign-mirrored has fingerprint " + foreignRoot + ", not the "
+              + anchor + " its manifest claims; refused")));
+
+      RestoreActivitiesImpl restore = new RestoreActivitiesImpl(lab.config());
+      assertEquals(real.sha256(), restore.verifyBackup(CA, "real-1", false).sha256(), "the real backup verifies");
+
+      lab.ctl("stop"); // nothing may change the lab while it is watched: not even the CA's own log
+      String before = ArchiveKit.treeDigest(lab.dir());
+      int n = 0;
+      for (Case c : cases.values()) {
+        ApplicationFailure verify = assertThrows(ApplicationFailure.class, () -> restore.verifyBackup(CA, c.id(), false));
+        System.out.println(c.id() + ": verifyBackup refused: " + verify.getOriginalMessage());
+        assertEquals(c.type(), verify.getType(), c.id());
+        assertTrue(verify.isNonRetryable(), c.id());
+        assertTrue(c.verifyMessage().test(verify.getOriginalMessage()), c.id() + ": " + verify.getOriginalMessage());
+
+        RestorePlan plan = new RestorePlan(c.id(), c.archive().toString(), ArchiveKit.sha256(c.archive()),
+            m.createdAt(), m.dbType(), anchor, m.roots(), 0, 0);
+        String tag = "hostile" + n++;
+        ApplicationFailure stage = assertThrows(ApplicationFailure.class, () -> restore.stage(CA, plan, tag));
+        System.out.println(c.id() + ": stage refused: " + stage.getOriginalMessage());
+        assertEquals("UnsafeArchive", stage.getType(), c.id());
+        assertTrue(stage.isNonRetryable(), c.id());
+        Predicate<String> expected = c.stageMessage() != null ? c.stageMessage() : c.verifyMessage();
+        assertTrue(expected.test(stage.getOriginalMessage()), c.id() + ": " + stage.getOriginalMessage());
+        assertFalse(Files.exists(lab.stepPath().resolveSibling("step.restoring-" + tag), LinkOption.NOFOLLOW_LINKS));
+        assertEquals(before, ArchiveKit.treeDigest(lab.dir()), c.id() + " changed the lab");
+      }
+      assertFalse(Files.exists(tmp.resolve("planted")));
+      assertFalse(Files.exists(lab.dir().resolve("planted")));
+
+      lab.ctl("start");
+      assertTrue(lab.awaitHealthy(Duration.ofSeconds(30)), "the lab CA still starts and serves");
+    } finally {
+      if (other != null) {
+        other.close();
+      }
+      lab.close();
+    }
+  }
+
+  private static Path other_caJson(Path tmp) {
+    return tmp.resolve("other/step/config/ca.json");
+  }
+
+  private static Predicate<String> is(String expected) {
+    return expected::equals;
+  }
+
+  /** A real backup through the backup activities, with the CA stopped for the snapshot. */
+  private static StoredBackup backup(LabCa lab, String id) throws Exception {
+    BackupActivitiesImpl b = new BackupActivitiesImpl(lab.config());
+    BackupPlan plan = b.preflight(CA, false);
+    lab.ctl("stop");
+    try {
+      b.snapshot(CA, id, plan);
+    } finally {
+      lab.ctl("start");
+    }
+    ArchiveReport r = b.archive(CA, id, "test", Instant.now().toString(), plan);
+    StoredBackup stored = b.publish(CA, id, r);
+    b.discardWork(CA, id);
+    assertTrue(lab.awaitHealthy(Duration.ofSeconds(30)));
+    return stored;
+  }
+
+  /** An archive in the store with the record that makes it a listed, restorable backup. */
+  private static Path plant(BackupStore store, String id, byte[] archive) throws Exception {
+    Path target = store.archive(id);
+    Files.write(target, archive);
+    StoredBackup record = new StoredBackup(id, CA, target.toString(), ArchiveKit.sha256(target), archive.length,
+        Instant.now().toString(), "planted", "badgerv2", null, null);
+    Files.write(store.dir().resolve(id + ".json"), JSON.writeValueAsBytes(record));
+    return target;
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(t);
+        } else {
+          Files.createDirectories(t.getParent());
+          Files.copy(p, t, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+}
