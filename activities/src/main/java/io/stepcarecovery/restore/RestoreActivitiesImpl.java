@@ -59,8 +59,9 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   public RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
-      StoredBackup stored = new BackupStore(c.backups().store(), ca).find(backup);
-      Path archive = Path.of(stored.archive());
+      BackupStore store = new BackupStore(c.backups().store(), ca);
+      StoredBackup stored = store.find(backup);
+      Path archive = store.archive(stored.backupId());
       ArchiveReader.Verified v = ArchiveReader.read(archive, ArchiveReader.Limits.DEFAULT, null,
           Heartbeat.of("verify " + stored.backupId()));
       if (!v.sha256().equals(stored.sha256())) {
@@ -160,7 +161,11 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     }
     // The root certificate actually staged must be the one that was verified.
     CaJson staged = CaJson.read(map(roots, v.manifest().caConfig(), tag));
-    if (staged.root() != null && roots.stream().anyMatch(staged.root()::startsWith)) {
+    if (staged.root() == null || roots.stream().noneMatch(staged.root()::startsWith)) {
+      throw new UnsafeArchiveException("the ca.json in backup " + plan.backupId() + " names its root"
+          + " certificate at " + staged.root() + ", outside what the backup restores; refused");
+    }
+    {
       String fp = Fingerprints.ofFile(map(roots, staged.root().toString(), tag));
       if (!fp.equals(plan.rootFingerprint())) {
         throw new UnsafeArchiveException("the root certificate in backup " + plan.backupId() + " has"

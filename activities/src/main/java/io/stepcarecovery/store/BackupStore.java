@@ -169,7 +169,11 @@ public final class BackupStore {
       for (Path p : ds) {
         try {
           StoredBackup b = JSON.readValue(p.toFile(), StoredBackup.class);
-          if (b.backupId() != null && Files.isRegularFile(archive(b.backupId()))) {
+          // A record counts only for the archive beside it, under its own, plain name.
+          if (b.backupId() != null && b.backupId().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
+              && p.getFileName().toString().equals(b.backupId() + ".json")
+              && archive(b.backupId()).toString().equals(b.archive())
+              && Files.isRegularFile(archive(b.backupId()))) {
             out.add(b);
           }
         } catch (IOException unreadable) {

@@ -103,10 +103,8 @@ class HostileRestoreTest {
 
       // the other lab's real backup, as it is: its data lives elsewhere
       p = plant(store, "foreign-as-is", Files.readAllBytes(Path.of(foreign.archive())));
-      cases.put("foreign-as-is", new Case("foreign-as-is", p, "BadInput",
-          is("backup foreign-as-is holds a CA configured at " + other_caJson(tmp) + ", but CA 'lab' is"
-              + " configured at " + lab.caJson() + ": restoring would put its data elsewhere; check caConfig"
-              + " or pick another backup"),
+      cases.put("foreign-as-is", new Case("foreign-as-is", p, "UnsafeArchive",
+          differentCa("foreign-as-is", foreignRoot, lab.rootCert(), anchor),
           s -> s.startsWith(tmp.resolve("other").toString()) && s.contains(" lies outside the verified roots ")));
 
       // the other lab's data at this lab's paths: only the root fingerprint tells them apart
@@ -116,8 +114,7 @@ class HostileRestoreTest {
           null, List.of()), mirrored, b -> {});
       p = plant(store, "foreign-mirrored", Files.readAllBytes(mirrored));
       cases.put("foreign-mirrored", new Case("foreign-mirrored", p, "UnsafeArchive",
-          s -> s.startsWith("backup foreign-mirrored is of a different CA: its root is " + foreignRoot
-              + " but the trust anchor " + lab.rootCert() + " is " + anchor + "."),
+          differentCa("foreign-mirrored", foreignRoot, lab.rootCert(), anchor),
           is("the root certificate in backup foreign-mirrored has fingerprint " + foreignRoot + ", not the "
               + anchor + " its manifest claims; refused")));
 
@@ -159,8 +156,10 @@ class HostileRestoreTest {
     }
   }
 
-  private static Path other_caJson(Path tmp) {
-    return tmp.resolve("other/step/config/ca.json");
+  /** Refused naming both roots: the backup's and the trust anchor's. */
+  private static Predicate<String> differentCa(String id, String foreignRoot, Path rootCert, String anchor) {
+    return s -> s.startsWith("backup " + id + " is of a different CA: its root is " + foreignRoot
+        + " but the trust anchor " + rootCert + " is " + anchor + ".");
   }
 
   private static Predicate<String> is(String expected) {
