@@ -10,9 +10,6 @@ import io.stepcarecovery.worker.TemporalSession;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,9 +25,6 @@ import picocli.CommandLine.Option;
         "Any Temporal client can start the same workflow: type BackupWorkflow, task queue "
             + TaskQueues.SHARED + ", input {\"ca\":\"NAME\",\"reason\":\"TEXT\"}."})
 final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
-  static final DateTimeFormatter ID_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
   @Mixin CommonOptions common;
 
   @Option(names = "--ca", paramLabel = "NAME", description = "The CA to back up (default: the only one configured).")
@@ -58,9 +52,11 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
     String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
-      String id = "backup-" + name + "-" + ID_TIME.format(Instant.now());
-      BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      WorkflowOptions opts = StartOptions.of(session, "backup", name, reason,
+          "Runbook backup: stop the CA → snapshot its data → start it → confirm /health → archive"
+              + " (tar.gz + manifest) → store and verify → prune.");
+      String id = opts.getWorkflowId();
+      BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
       if (!common.json) {
         out.println("Backing up CA " + name + " (workflow " + id + ", Temporal " + session.address() + ")");
         out.flush();

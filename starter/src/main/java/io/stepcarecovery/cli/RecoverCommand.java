@@ -1,7 +1,6 @@
 package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.recovery.RecoveryResult;
 import io.stepcarecovery.recovery.RecoveryWorkflow;
@@ -46,9 +45,10 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
     Approval.requireTerminal(options.yes);
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
-      String id = WorkflowIds.of("recover", name);
-      RecoveryWorkflow wf = session.client().newWorkflowStub(RecoveryWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      WorkflowOptions opts = StartOptions.of(session, "recover", name, "backup " + options.backup,
+          "Full TLS outage, the runbook recovery order: restore Step-CA data → start Step-CA → validate the ACME directory → validate certificate issuance → restart Traefik → confirm application HTTPS.");
+      String id = opts.getWorkflowId();
+      RecoveryWorkflow wf = session.client().newWorkflowStub(RecoveryWorkflow.class, opts);
       RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
           options.allowForeignRoot, clearAcmeAccount);
       WorkflowClient.start(wf::recover, request);

@@ -1,7 +1,6 @@
 package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.restore.RestoreResult;
@@ -39,9 +38,10 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
     Approval.requireTerminal(options.yes);
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
-      String id = WorkflowIds.of("restore", name);
-      RestoreWorkflow wf = session.client().newWorkflowStub(RestoreWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      WorkflowOptions opts = StartOptions.of(session, "restore", name, "backup " + options.backup,
+          "Runbook restore: verify the backup → (approval) → stage it → stop the CA → move the live data aside → put the backup in place → start → validate; roll back if validation fails.");
+      String id = opts.getWorkflowId();
+      RestoreWorkflow wf = session.client().newWorkflowStub(RestoreWorkflow.class, opts);
       RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
           options.allowForeignRoot, null);
       WorkflowClient.start(wf::restore, request);

@@ -1,7 +1,6 @@
 package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.checklist.Checklists;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
@@ -41,9 +40,10 @@ final class VerifyCommand implements Callable<Integer>, Main.JsonOutput {
     StepcaRecoveryConfig config = common.load();
     String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
-      String id = WorkflowIds.of("verify", name);
-      VerifyWorkflow wf = session.client().newWorkflowStub(VerifyWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).build());
+      WorkflowOptions opts = StartOptions.of(session, "verify", name, null,
+          "The runbook's validation checklist against the running platform; changes nothing.");
+      String id = opts.getWorkflowId();
+      VerifyWorkflow wf = session.client().newWorkflowStub(VerifyWorkflow.class, opts);
       io.temporal.client.WorkflowClient.start(wf::verify, new VerifyRequest(name));
       List<ChecklistItem> items = Arrays.asList(
           session.client().newUntypedWorkflowStub(id).getResult(ChecklistItem[].class));

@@ -26,13 +26,15 @@ public final class TemporalSession implements AutoCloseable {
   private final TestWorkflowEnvironment embedded;
   private final WorkflowServiceStubs stubs;
   private final String address;
+  private final boolean searchAttributes;
 
   private TemporalSession(WorkflowClient client, TestWorkflowEnvironment embedded,
-      WorkflowServiceStubs stubs, String address) {
+      WorkflowServiceStubs stubs, String address, boolean searchAttributes) {
     this.client = client;
     this.embedded = embedded;
     this.stubs = stubs;
     this.address = address;
+    this.searchAttributes = searchAttributes;
   }
 
   /** The address to use: --temporal wins over the config; null means embedded. */
@@ -49,9 +51,13 @@ public final class TemporalSession implements AutoCloseable {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
         .setUseTimeskipping(false)
         .build());
+    boolean attributes = true;
+    for (var a : RunbookAttributes.ALL.entrySet()) {
+      attributes &= env.registerSearchAttribute(a.getKey(), a.getValue());
+    }
     Workers.register(env.getWorkerFactory(), config, config.hosts());
     env.start();
-    return new TemporalSession(env.getWorkflowClient(), env, null, "embedded");
+    return new TemporalSession(env.getWorkflowClient(), env, null, "embedded", attributes);
   }
 
   /** A client of a real Temporal service; fails fast with what to do if it cannot be reached. */
@@ -88,7 +94,8 @@ public final class TemporalSession implements AutoCloseable {
     }
     WorkflowClient client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(t.namespaceOrDefault()).build());
-    return new TemporalSession(client, null, stubs, address);
+    boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault());
+    return new TemporalSession(client, null, stubs, address, attributes);
   }
 
   public static TemporalSession open(StepcaRecoveryConfig config, String override) {
@@ -98,6 +105,11 @@ public final class TemporalSession implements AutoCloseable {
 
   public WorkflowClient client() {
     return client;
+  }
+
+  /** Whether runs can carry the CaName / RunbookKind / Reason search attributes here. */
+  public boolean hasSearchAttributes() {
+    return searchAttributes;
   }
 
   public boolean isEmbedded() {
