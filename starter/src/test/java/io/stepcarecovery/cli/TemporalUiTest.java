@@ -101,8 +101,8 @@ class TemporalUiTest {
     assertTrue(summaries.contains("Step 3/8 · Snapshot data directory · lab on localhost"), summaries.toString());
     assertTrue(summaries.stream().allMatch(s -> !s.isEmpty()), "every activity has a summary: " + summaries);
 
-    JsonNode metadata = JSON.valueToTree(WorkflowStub.fromTyped(wf).query("__temporal_workflow_metadata", Object.class));
-    String details = metadata.path("currentDetails").asText();
+    String details = WorkflowStub.fromTyped(wf)
+        .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class).getCurrentDetails();
     assertTrue(details.contains("- [x] 2. Stop CA · lab on localhost") && details.contains("- [x] 8. Prune old backups"),
         details);
   }
