@@ -101,13 +101,16 @@ public final class BenchIssue {
         try {
           KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
           g.initialize(new ECGenParameterSpec("secp256r1"));
+          java.util.SplittableRandom rnd = new java.util.SplittableRandom();
           long i = 0;
           while (dbBytes[0] < target && System.nanoTime() < deadline) {
             String subject = "bench-" + tid + "-" + (i++) + "-" + Long.toHexString(System.nanoTime()) + ".svc.internal";
             List<String> names = new ArrayList<>();
             names.add(subject);
             for (int s = 1; s < sans; s++) {
-              names.add("alt" + s + "." + subject);
+              // distinct host names, as a multi-SAN certificate holds (not a repeated pattern
+              // that gzip would squeeze unrealistically well)
+              names.add(label(rnd, 6 + rnd.nextInt(8)) + "-" + s + "." + ZONES[rnd.nextInt(ZONES.length)]);
             }
             KeyPair kp = g.generateKeyPair();
             String csr = csr(subject, names, kp);
@@ -155,6 +158,17 @@ public final class BenchIssue {
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
     System.exit(issued.get() > 0 ? 0 : 1);
+  }
+
+  private static final String[] ZONES = {"svc.internal", "corp.example.net", "prod.eu-west.internal",
+      "dev.internal", "k8s.cluster.local", "edge.example.com", "db.internal", "mesh.internal"};
+
+  static String label(java.util.SplittableRandom rnd, int n) {
+    char[] c = new char[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = "abcdefghijklmnopqrstuvwxyz0123456789".charAt(rnd.nextInt(36));
+    }
+    return new String(c);
   }
 
   static String csr(String subject, List<String> names, KeyPair kp) throws Exception {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             + TaskQueues.SHARED + ", input {\"ca\":\"NAME\",\"reason\":\"TEXT\"}."})
 final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
   @Mixin CommonOptions common;
+  @Mixin WaitOptions wait;
 
   @Option(names = "--ca", paramLabel = "NAME", description = "The CA to back up (default: the only one configured).")
   String ca;
@@ -47,7 +48,7 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
     String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
     PrintWriter out = spec.commandLine().getOut();
@@ -57,12 +58,13 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
               + " (tar.gz + manifest) → store and verify → prune.");
       String id = opts.getWorkflowId();
       BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
-      if (!common.json) {
-        out.println("Backing up CA " + name + " (workflow " + id + ", Temporal " + session.address() + ")");
-        out.flush();
-      }
+      Runs.refuseNoWaitWhenEmbedded(session, wait);
       WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null));
-      BackupResult r = session.client().newUntypedWorkflowStub(id).getResult(BackupResult.class);
+      BackupResult r = Runs.await(session, id, BackupResult.class, common.json, wait, out,
+          "Backing up CA " + name, () -> {});
+      if (r == null) {
+        return Main.OK;
+      }
       if (common.json) {
         ObjectNode doc = Output.object(r);
         doc.put("ok", true);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
   @Mixin CommonOptions common;
   @Mixin RestoreOptions options;
+  @Mixin WaitOptions wait;
 
   @Option(names = "--clear-acme-account",
       description = "Before restarting the ingress, remove its stored ACME account from acme.json (a"
@@ -42,7 +43,9 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
     String name = options.ca != null ? config.ca(options.ca).name() : config.defaultCa().name();
-    Approval.requireTerminal(options.yes);
+    if (!wait.noWait) {
+      Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "recover", name, "backup " + options.backup,
@@ -51,19 +54,16 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
       RecoveryWorkflow wf = session.client().newWorkflowStub(RecoveryWorkflow.class, opts);
       RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
           options.allowForeignRoot, clearAcmeAccount);
+      Runs.refuseNoWaitWhenEmbedded(session, wait);
       WorkflowClient.start(wf::recover, request);
-      RecoveryResult r;
-      if (common.json) {
-        r = session.client().newUntypedWorkflowStub(id).getResult(RecoveryResult.class);
-      } else {
-        out.println("Recovering CA " + name + " from backup " + options.backup + " (workflow " + id
-            + ", Temporal " + session.address() + ")");
-        try (ProgressPrinter p = new ProgressPrinter(session.client(), id, out)) {
-          if (!options.yes) {
-            Approval.ask(session.client(), id, 1, "Recover CA " + name + " from backup " + options.backup + "?", out);
-          }
-          r = session.client().newUntypedWorkflowStub(id).getResult(RecoveryResult.class);
-        }
+      RecoveryResult r = Runs.await(session, id, RecoveryResult.class, common.json, wait, out,
+          "Recovering CA " + name + " from backup " + options.backup, () -> {
+            if (!options.yes) {
+              Approval.ask(session.client(), id, 1, "Recover CA " + name + " from backup " + options.backup + "?", out);
+            }
+          });
+      if (r == null) {
+        return Main.OK;
       }
       if (common.json) {
         ObjectNode doc = Output.object(r);

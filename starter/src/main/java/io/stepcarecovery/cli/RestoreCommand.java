@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
 final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
   @Mixin CommonOptions common;
   @Mixin RestoreOptions options;
+  @Mixin WaitOptions wait;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -35,7 +36,9 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
     String name = options.ca != null ? config.ca(options.ca).name() : config.defaultCa().name();
-    Approval.requireTerminal(options.yes);
+    if (!wait.noWait) {
+      Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "restore", name, "backup " + options.backup,
@@ -44,19 +47,16 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
       RestoreWorkflow wf = session.client().newWorkflowStub(RestoreWorkflow.class, opts);
       RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
           options.allowForeignRoot, null);
+      Runs.refuseNoWaitWhenEmbedded(session, wait);
       WorkflowClient.start(wf::restore, request);
-      RestoreResult r;
-      if (common.json) {
-        r = session.client().newUntypedWorkflowStub(id).getResult(RestoreResult.class);
-      } else {
-        out.println("Restoring CA " + name + " from backup " + options.backup + " (workflow " + id
-            + ", Temporal " + session.address() + ")");
-        try (ProgressPrinter p = new ProgressPrinter(session.client(), id, out)) {
-          if (!options.yes) {
-            Approval.ask(session.client(), id, 2, "Restore backup " + options.backup + " over CA " + name + "?", out);
-          }
-          r = session.client().newUntypedWorkflowStub(id).getResult(RestoreResult.class);
-        }
+      RestoreResult r = Runs.await(session, id, RestoreResult.class, common.json, wait, out,
+          "Restoring CA " + name + " from backup " + options.backup, () -> {
+            if (!options.yes) {
+              Approval.ask(session.client(), id, 2, "Restore backup " + options.backup + " over CA " + name + "?", out);
+            }
+          });
+      if (r == null) {
+        return Main.OK;
       }
       if (common.json) {
         ObjectNode doc = Output.object(r);

@@ -1,0 +1,124 @@
+package io.stepcarecovery.cli;
+
+import io.stepcarecovery.progress.Step;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows a running workflow's steps through its {@code progress} query (and the server's view of
+ * the pending activity, for attempts) and shows them: redrawn in place on a terminal, one line
+ * per change otherwise. Stops when closed; the workflow itself is never touched.
+ */
+final class Follower implements AutoCloseable {
+  enum Mode { TERMINAL, LINES }
+
+  private final Thread thread;
+  private volatile boolean stop;
+  private final Runnable finalDraw;
+
+  Follower(WorkflowClient client, String workflowId, PrintWriter out, Mode mode) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    Map<Integer, Long> since = new HashMap<>();
+    Map<Integer, String> printed = new HashMap<>();
+    int[] drawn = {0};
+    Step[][] last = {new Step[0]};
+    Runnable draw = () -> {
+      Step[] steps;
+      try {
+        steps = stub.query("progress", Step[].class);
+      } catch (RuntimeException notYet) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      for (Step s : steps) {
+        if (s.state() == Step.State.RUNNING) {
+          since.putIfAbsent(s.number(), now);
+        } else {
+          since.remove(s.number());
+        }
+      }
+      last[0] = steps;
+      ProgressView.Attempt attempt = mode == Mode.TERMINAL ? attempt(client, workflowId) : null;
+      if (mode == Mode.TERMINAL) {
+        List<String> lines = ProgressView.render(Arrays.asList(steps), since, now, attempt);
+        StringBuilder frame = new StringBuilder();
+        if (drawn[0] > 0) {
+          frame.append("\033[").append(drawn[0]).append("F");
+        }
+        for (String l : lines) {
+          frame.append("\033[2K").append(l).append('\n');
+        }
+        out.print(frame);
+        drawn[0] = lines.size();
+      } else {
+        for (Step s : steps) {
+          String key = s.state() + "|" + s.detail();
+          if (s.state() != Step.State.PENDING && !key.equals(printed.get(s.number()))) {
+            printed.put(s.number(), key);
+            out.println(ProgressView.line(s, null, now, null));
+          }
+        }
+      }
+      out.flush();
+    };
+    finalDraw = draw;
+    thread = new Thread(() -> {
+      while (!stop) {
+        synchronized (this) {
+          draw.run();
+        }
+        try {
+          Thread.sleep(mode == Mode.TERMINAL ? 250 : 300);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "follow-" + workflowId);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  static Mode modeFor(boolean terminal) {
+    return terminal ? Mode.TERMINAL : Mode.LINES;
+  }
+
+  /** The attempt number and last failure of the activity the workflow is waiting on, if any. */
+  static ProgressView.Attempt attempt(WorkflowClient client, String workflowId) {
+    try {
+      List<PendingActivityInfo> pending = client.getWorkflowServiceStubs().blockingStub()
+          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build())
+          .getPendingActivitiesList();
+      if (pending.size() != 1) {
+        return null;
+      }
+      PendingActivityInfo a = pending.get(0);
+      return new ProgressView.Attempt(a.getAttempt(), a.hasLastFailure() ? a.getLastFailure().getMessage() : null);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop = true;
+    thread.interrupt();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      finalDraw.run(); // the steps as they ended
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.checklist.ChecklistItem;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+
+/** Prints any runbook workflow's result, whatever its kind, from its JSON. */
+final class Results {
+  private Results() {}
+
+  static int print(CommandLine cl, boolean json, String id, JsonNode result) throws Exception {
+    boolean ok = !result.has("ok") || result.get("ok").asBoolean();
+    JsonNode checklist = result.isArray() ? result : result.get("checklist");
+    if (result.isArray()) {
+      List<ChecklistItem> items = Arrays.asList(Output.JSON.treeToValue(result, ChecklistItem[].class));
+      ok = items.stream().noneMatch(ChecklistItem::isFailed);
+    }
+    if (json) {
+      ObjectNode doc = result.isObject() ? (ObjectNode) result.deepCopy() : Output.JSON.createObjectNode();
+      if (!result.isObject()) {
+        doc.set("checklist", result);
+      }
+      doc.put("ok", ok);
+      doc.put("workflowId", id);
+      Output.json(cl, doc);
+      return ok ? Main.OK : Main.FAILED;
+    }
+    PrintWriter out = cl.getOut();
+    if (checklist != null && checklist.isArray()) {
+      out.println();
+      ChecklistPrinter.print(out, Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)));
+    }
+    if (result.has("message")) {
+      out.println(result.get("message").asText());
+    } else if (result.has("archive")) {
+      out.println("Backup " + result.get("backupId").asText() + " stored and verified: " + result.get("archive").asText());
+    }
+    out.flush();
+    return ok ? Main.OK : Main.FAILED;
+  }
+}
