@@ -15,6 +15,24 @@ import java.util.function.LongConsumer;
  * The fast copy taken while the CA is stopped: the roots, as they are, into a directory whose
  * layout mirrors the filesystem ({@code /etc/step-ca/db/x} → {@code SNAP/etc/step-ca/db/x}).
  * Only the copy sits between stop and start; compression happens after the CA is back.
+ *
+ * <p><b>Why every file is copied, badger's {@code .sst} tables included, and none is
+ * hard-linked.</b> Badger v2 (2.2007, what step-ca 0.19 links) never writes into a table after
+ * creating it: tables are created with {@code O_CREAT|O_EXCL} ({@code y.CreateSyncedFile},
+ * called from {@code db.go} {@code handleFlushTask} and {@code levels.go} {@code
+ * compactBuildTables}), written once and then only read. That would make a hard link a free
+ * snapshot, except for how badger deletes a table it compacted away: {@code table/table.go}
+ * {@code (*Table).DecrRef} runs {@code t.fd.Truncate(0)} ("very important to let the FS know
+ * that the file is deleted") <em>before</em> {@code os.Remove}. A truncate acts on the inode,
+ * which a hard link shares, so the first compaction after the restart would empty the
+ * snapshot's table; and step-ca's badger compacts on every clean close ({@code
+ * CompactL0OnClose}, default true) and whenever L0 fills up while it runs. Value-log files are
+ * treated the same way ({@code value.go} {@code deleteLogFile}: {@code Truncate(0)}), besides
+ * being appended to; {@code MANIFEST} and {@code KEYREGISTRY} are appended to and rewritten.
+ * {@code SnapshotIntegrityTest} shows both on the real lab CA: the copy stays intact while the
+ * restarted CA writes and compacts, and hard links to the replaced tables end up empty. (On a
+ * filesystem with reflinks, {@code FICLONE} would give a safe copy-on-write snapshot; ext4 has
+ * none.)
  */
 public final class Snapshotter {
   private Snapshotter() {}

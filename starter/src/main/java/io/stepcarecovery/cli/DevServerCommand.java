@@ -26,7 +26,8 @@ final class DevServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     TestServer.PortBoundTestServer server;
     try {
-      server = TestServer.createPortBoundServer(port, false);
+      // Time skipping locked: a dev server runs on real time, like a cluster.
+      server = TestServer.createPortBoundServer(port, true);
     } catch (RuntimeException e) {
       throw new io.stepcarecovery.config.ConfigException("cannot listen on port " + port + ": "
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + " (choose another with --port)");
