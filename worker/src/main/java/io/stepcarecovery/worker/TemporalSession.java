@@ -13,7 +13,6 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.FileInputStream;
 import java.io.InputStream;
-import java.time.Duration;
 
 /**
  * A connection to Temporal. Either a real cluster (the address from the config or --temporal),
@@ -78,8 +77,7 @@ public final class TemporalSession implements AutoCloseable {
         throw new ConfigException(config.source() + ": temporal.tls cannot be used: " + e.getMessage());
       }
     }
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newConnectedServiceStubs(opts.build(),
-        Duration.ofSeconds(10));
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(opts.build());
     try {
       stubs.healthCheck();
     } catch (StatusRuntimeException e) {

@@ -166,6 +166,21 @@ class ComposeFileTest {
   }
 
   @Test
+  void secretFilesStayOutOfGit() throws IOException {
+    Path ignore = repo.resolve("deploy/secrets/.gitignore");
+    assertTrue(Files.isRegularFile(ignore) && Files.readAllLines(ignore).contains("*"),
+        ignore + " should ignore every file ('*') but itself and its README: passwords live there");
+    Iterator<Map.Entry<String, JsonNode>> it = compose.path("secrets").fields();
+    assertTrue(it.hasNext(), "docker-compose.yml declares no secrets: passwords must come from files");
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String file = e.getValue().path("file").asText("");
+      assertTrue(file.startsWith("./deploy/secrets/") && !file.endsWith("README.md"),
+          "secret " + e.getKey() + " should be a file in deploy/secrets/, got '" + file + "'");
+    }
+  }
+
+  @Test
   void dockerSocketIsWhereTheConfigSaysInTheWorker() {
     List<ServiceConfig> services = new ArrayList<>(List.of(ca.service()));
     config.ingress().forEach(i -> services.add(i.service()));
