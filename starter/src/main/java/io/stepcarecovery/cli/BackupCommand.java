@@ -59,7 +59,7 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
       String id = opts.getWorkflowId();
       BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
       Runs.refuseNoWaitWhenEmbedded(session, wait);
-      WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null));
+      WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null, null));
       BackupResult r = Runs.await(session, id, BackupResult.class, common.json, wait, out,
           "Backing up CA " + name, () -> {});
       if (r == null) {

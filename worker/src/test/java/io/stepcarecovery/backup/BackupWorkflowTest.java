@@ -196,6 +196,25 @@ class BackupWorkflowTest {
     }
   }
 
+  @Test
+  void withoutAWorkerOnTheCaHostTheBackupSaysSoAndGivesUpWithoutTouchingTheCa() throws Exception {
+    Workers.registerShared(env.getWorkerFactory(), config); // nobody polls stepca-recovery@localhost
+    env.start();
+    BackupWorkflow wf = stub();
+    WorkflowClient.start(wf::backup, new BackupRequest("lab", "no worker", null, 6));
+    Thread.sleep(4500);
+    io.stepcarecovery.progress.Step first = io.temporal.client.WorkflowStub.fromTyped(wf)
+        .query("progress", io.stepcarecovery.progress.Step[].class)[0];
+    assertTrue(first.detail().contains("waiting for a worker on stepca-recovery@localhost"), first.toString());
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> io.temporal.client.WorkflowStub.fromTyped(wf).getResult(BackupResult.class));
+    String why = Failures.rootMessage(e);
+    assertTrue(why.contains("no worker polled stepca-recovery@localhost within 6 s")
+        && why.contains("stepca-recovery worker --host localhost"), why);
+    assertTrue(lab.caProcessRunning() && lab.healthy(), "the CA was never stopped");
+  }
+
   static String sha256(Path file) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }

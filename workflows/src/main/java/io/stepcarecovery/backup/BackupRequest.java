@@ -8,10 +8,12 @@ package io.stepcarecovery.backup;
  * @param reason free text recorded in the manifest and shown in the UI
  * @param configOnly for CAs on mysql/postgresql: archive config, certs and secrets alone,
  *     acknowledging that the external database is not covered
+ * @param workerDeadlineSeconds how long to wait for a worker on the CA host before giving up
+ *     (default 600), before anything is stopped
  */
-public record BackupRequest(String ca, String reason, Boolean configOnly) {
+public record BackupRequest(String ca, String reason, Boolean configOnly, Integer workerDeadlineSeconds) {
   public BackupRequest(String ca, String reason) {
-    this(ca, reason, null);
+    this(ca, reason, null, null);
   }
 
   @com.fasterxml.jackson.annotation.JsonIgnore

@@ -6,6 +6,7 @@ import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.ca.CaServiceActivities;
 import io.stepcarecovery.ca.CaStarter;
+import io.stepcarecovery.ca.HostGate;
 import io.stepcarecovery.ca.ServiceStatus;
 import io.stepcarecovery.ca.StopReport;
 import io.stepcarecovery.probe.ProbeActivities;
@@ -67,11 +68,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     BackupPlan plan;
     ServiceStatus status;
     try {
-      plan = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
-          progress.summary(PREFLIGHT, where)).preflight(ca.name(), request.isConfigOnly());
+      int deadline = HostGate.deadline(request.workerDeadlineSeconds());
+      BackupActivities gated = ActivityPlans.stub(BackupActivities.class, host,
+          HostGate.options(ActivityPlans.QUICK, deadline), progress.summary(PREFLIGHT, where));
+      plan = HostGate.call(progress, PREFLIGHT, ca.host(), deadline,
+          () -> gated.preflight(ca.name(), request.isConfigOnly()));
       status = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
           progress.summary(PREFLIGHT, where)).caStatus(ca.name());
-    } catch (ActivityFailure e) {
+    } catch (ActivityFailure | ApplicationFailure e) {
       progress.failed(PREFLIGHT, Failures.rootMessage(e));
       throw e;
     }

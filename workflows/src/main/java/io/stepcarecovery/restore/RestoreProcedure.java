@@ -6,6 +6,7 @@ import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.ca.CaServiceActivities;
 import io.stepcarecovery.ca.CaStarter;
+import io.stepcarecovery.ca.HostGate;
 import io.stepcarecovery.ca.StartReport;
 import io.stepcarecovery.ca.StopReport;
 import io.stepcarecovery.probe.HealthReport;
@@ -67,10 +68,12 @@ public final class RestoreProcedure {
     progress.running(steps.verify(), where, "backup " + request.backupOrLatest());
     RestorePlan plan;
     try {
-      plan = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
-              progress.summary(steps.verify(), where))
-          .verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed());
-    } catch (ActivityFailure e) {
+      int deadline = HostGate.deadline(request.workerDeadlineSeconds());
+      RestoreActivities gated = ActivityPlans.stub(RestoreActivities.class, host,
+          HostGate.options(ActivityPlans.BULK, deadline), progress.summary(steps.verify(), where));
+      plan = HostGate.call(progress, steps.verify(), ca.host(), deadline,
+          () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed()));
+    } catch (ActivityFailure | ApplicationFailure e) {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       throw e;
     }

@@ -11,11 +11,18 @@ package io.stepcarecovery.restore;
  *     anchor (default false: that is the runbook's "wrong data directory restored")
  * @param clearAcmeAccount recovery only: clear the ingress's stored ACME account before its
  *     restart (default false)
+ * @param workerDeadlineSeconds how long to wait for a worker on the CA host before giving up
+ *     (default 600), before anything is touched
  */
 public record RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
-    Boolean allowForeignRoot, Boolean clearAcmeAccount) {
+    Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds) {
   public RestoreRequest(String ca, String backup) {
-    this(ca, backup, null, null, null, null);
+    this(ca, backup, null, null, null, null, null);
+  }
+
+  public RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
+      Boolean allowForeignRoot, Boolean clearAcmeAccount) {
+    this(ca, backup, rollback, approval, allowForeignRoot, clearAcmeAccount, null);
   }
 
   public boolean clearsAcmeAccount() {
