@@ -26,11 +26,20 @@ public final class ActivityPlans {
       .build();
 
   /**
+   * Starting a service returns once it is spawned (health is probed apart), so a worker that dies
+   * mid-start is noticed within 30 s.
+   */
+  public static final ActivityOptions START = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(retries(5, Duration.ofSeconds(2), Duration.ofSeconds(30)))
+      .build();
+
+  /**
    * Starting a CA on freshly restored data: if it dies at once, the data is the problem and
    * retrying the same start only delays the rollback.
    */
   public static final ActivityOptions START_RESTORED = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
       .setRetryOptions(retries(2, Duration.ofSeconds(2), Duration.ofSeconds(5)))
       .build();
 

@@ -3,6 +3,7 @@ package io.stepcarecovery.worker;
 import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -16,7 +17,13 @@ public final class WorkerMain {
 
   /** Runs until the process is told to stop (SIGTERM / Ctrl-C), then drains in-flight work. */
   public static void run(StepcaRecoveryConfig config, TemporalSession session, List<String> hosts) {
-    WorkerFactory factory = WorkerFactory.newInstance(session.client());
+    CrashTestPause pause = CrashTestPause.fromEnvironment();
+    WorkerFactory factory = pause == null ? WorkerFactory.newInstance(session.client())
+        : WorkerFactory.newInstance(session.client(), WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(pause).build());
+    if (pause != null) {
+      log.warn("{} is set: this worker holds an activity for a crash test", CrashTestPause.VARIABLE);
+    }
     Workers.register(factory, config, hosts);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

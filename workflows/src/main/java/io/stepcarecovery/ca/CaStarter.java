@@ -34,7 +34,7 @@ public final class CaStarter {
       for (int round = 1; ; round++) {
         try {
           StartReport start = ActivityPlans.stub(CaServiceActivities.class,
-              TaskQueues.forHost(ca.host()), ActivityPlans.SERVICE, startSummary).startCa(ca.name());
+              TaskQueues.forHost(ca.host()), ActivityPlans.START, startSummary).startCa(ca.name());
           HealthReport health = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED,
               ActivityPlans.probe(HEALTH_TIMEOUT_SECONDS), healthSummary)
               .awaitHealthy(ca.name(), HEALTH_TIMEOUT_SECONDS);

@@ -28,7 +28,7 @@ public final class Checklists {
 
   /** Checks make network calls with their own timeouts; a few quick retries cover blips. */
   private static final ActivityOptions CHECK = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setStartToCloseTimeout(Duration.ofSeconds(45))
       .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3)
           .setInitialInterval(Duration.ofSeconds(2)).build())
       .build();

@@ -1,0 +1,176 @@
+package io.stepcarecovery.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepcarecovery.archive.ArchiveReader;
+import io.stepcarecovery.backup.StoredBackup;
+import io.stepcarecovery.lab.LabCa;
+import io.stepcarecovery.store.BackupStore;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crashes for real: the dev-server (Temporal's in-memory test server — the one fake) and the
+ * worker run as separate processes, and the worker is killed with SIGKILL while it holds a given
+ * step (held there by its crash-test pause, STEPCA_RECOVERY_TEST_PAUSE). A new worker must finish
+ * the run; the CA must be running; no half-written archive may count as a backup; the live data
+ * must never be lost.
+ */
+class CrashIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path tmp;
+  static Process server;
+  static String temporal;
+
+  @BeforeAll
+  static void devServer() throws Exception {
+    int port = DevServerIT.freePort();
+    temporal = "localhost:" + port;
+    server = DevServerIT.start(tmp.resolve("server.log"), "dev-server", "--port", String.valueOf(port));
+    Thread.sleep(3000);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    DevServerIT.stop(server);
+  }
+
+  static Process worker(Path log, String config, String pause) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(LabCa.repo().resolve("stepca-recovery").toString(),
+        "worker", "--config", config, "--temporal", temporal));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (pause != null) {
+      pb.environment().put("STEPCA_RECOVERY_TEST_PAUSE", pause);
+    } else {
+      pb.environment().remove("STEPCA_RECOVERY_TEST_PAUSE");
+    }
+    return pb.start();
+  }
+
+  static void awaitFile(Path marker, int seconds) throws InterruptedException {
+    for (int i = 0; i < seconds * 10 && !Files.exists(marker); i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(Files.exists(marker), "the run reached the held step (" + marker + ")");
+  }
+
+  /** SIGKILL: the JVM gets no chance to clean up, report or release anything. */
+  static void kill9(Process p) throws Exception {
+    p.destroyForcibly();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    for (ProcessHandle child : p.descendants().toList()) {
+      child.destroyForcibly();
+    }
+  }
+
+  @ParameterizedTest(name = "backup, worker killed at {0} ({1})")
+  @CsvSource({
+      "Snapshot, CA just stopped",
+      "StartCa, before the CA start",
+      "Archive, mid-archive",
+      "Publish, mid-verification of the stored copy"})
+  void backupSurvivesAWorkerKilledAt(String activity, String when) throws Exception {
+    Path dir = tmp.resolve("backup-" + activity);
+    try (LabCa lab = LabCa.up(dir)) {
+      String config = lab.configFile().toString();
+      Path marker = dir.resolve("held");
+      Process first = worker(dir.resolve("worker1.log"), config, activity + "@" + marker);
+      Process second = null;
+      try {
+        Cli.Run started = Cli.run("backup", "--config", config, "--temporal", temporal, "--no-wait", "--reason", when);
+        assertEquals(0, started.exitCode(), started.stderr());
+        String id = started.stdout().strip();
+        awaitFile(marker, 90);
+        if (activity.equals("Snapshot") || activity.equals("StartCa")) {
+          assertFalse(lab.caProcessRunning(), "the CA is stopped when the worker dies");
+        }
+        kill9(first);
+        second = worker(dir.resolve("worker2.log"), config, null);
+
+        Cli.Run watch = Cli.run("watch", id, "--temporal", temporal, "--json");
+        assertEquals(0, watch.exitCode(), watch.stdout() + watch.stderr());
+        JsonNode result = JSON.readTree(watch.stdout());
+        assertTrue(lab.healthy(), "the CA runs again");
+        List<StoredBackup> listed = new BackupStore(dir.resolve("backups"), "lab").list();
+        assertEquals(1, listed.size(), "exactly the one finished backup counts: " + listed);
+        assertEquals(result.get("backupId").asText(), listed.get(0).backupId());
+        ArchiveReader.Verified v = ArchiveReader.verify(Path.of(listed.get(0).archive()));
+        assertEquals(listed.get(0).sha256(), v.sha256());
+        try (Stream<Path> files = Files.walk(dir.resolve("backups/lab"))) {
+          assertTrue(files.noneMatch(p -> p.toString().endsWith(".partial")), "no half-written archive left");
+        }
+      } finally {
+        kill9(first);
+        if (second != null) {
+          second.destroy();
+          second.waitFor(20, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "recovery, worker killed at {0} ({1})")
+  @CsvSource({
+      "Stage, mid-extract",
+      "SwapIn, moving the live data aside",
+      "StartCa, before the CA start",
+      "CheckIssuance, mid-validation"})
+  void recoverySurvivesAWorkerKilledAt(String activity, String when) throws Exception {
+    Path dir = tmp.resolve("recover-" + activity);
+    try (LabCa lab = LabCa.up(dir)) {
+      String config = lab.configFile().toString();
+      assertEquals(0, Cli.run("backup", "--config", config).exitCode());
+      Path marker = dir.resolve("held");
+      Files.writeString(lab.stepPath().resolve("config/live-only.txt"), "live data written after the backup");
+      Process first = worker(dir.resolve("worker1.log"), config, activity + "@" + marker);
+      Process second = null;
+      try {
+        Cli.Run started = Cli.run("recover", "--config", config, "--temporal", temporal, "--no-wait", "--yes");
+        assertEquals(0, started.exitCode(), started.stderr());
+        String id = started.stdout().strip();
+        awaitFile(marker, 90);
+        kill9(first);
+        second = worker(dir.resolve("worker2.log"), config, null);
+
+        Cli.Run watch = Cli.run("watch", id, "--temporal", temporal, "--json");
+        assertEquals(0, watch.exitCode(), watch.stdout() + watch.stderr());
+        JsonNode result = JSON.readTree(watch.stdout());
+        assertTrue(result.get("ok").asBoolean(), watch.stdout());
+        assertTrue(lab.healthy(), "the CA runs");
+        // Nothing lost: the backup's data is live, the previous live data lies moved aside, whole.
+        assertFalse(Files.exists(lab.stepPath().resolve("config/live-only.txt")));
+        List<Path> aside;
+        try (Stream<Path> s = Files.list(dir)) {
+          aside = s.filter(p -> p.getFileName().toString().startsWith("step.pre-restore-")).toList();
+        }
+        assertEquals(1, aside.size(), "the previous data moved aside exactly once: " + aside);
+        assertEquals("live data written after the backup", Files.readString(aside.get(0).resolve("config/live-only.txt")));
+        assertTrue(Files.exists(aside.get(0).resolve("config/ca.json")));
+        try (Stream<Path> s = Files.list(dir)) {
+          assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".restoring-")), "staging cleaned up");
+        }
+      } finally {
+        kill9(first);
+        if (second != null) {
+          second.destroy();
+          second.waitFor(20, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+}
