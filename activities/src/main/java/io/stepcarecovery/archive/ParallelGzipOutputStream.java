@@ -20,8 +20,9 @@ import java.util.zip.Deflater;
  * valid gzip file (RFC 1952 §2.2): GNU {@code gzip -d}/{@code tar -xzf} and Commons Compress'
  * {@code GzipCompressorInputStream(in, true)} read it as one stream.
  *
- * <p>Memory is bounded: at most {@code threads + 2} chunks are in flight (each with its
- * compressed copy), whatever the size of the input. With 4 MiB chunks the lost dictionary at
+ * <p>Memory is bounded and allocation-free in steady state: at most {@code threads + 3} chunk
+ * buffers (each with room for its compressed member) ever exist, reused in turn, whatever the
+ * size of the input. With 4 MiB chunks the lost dictionary at
  * each chunk boundary costs well under 0.1% of size.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
@@ -33,8 +34,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final int chunkSize;
   private final int maxInFlight;
   private final ExecutorService pool;
-  private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
-  private byte[] chunk;
+  private final ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
+  /** Buffers to reuse: at most {@code maxInFlight + 1} slots ever exist. */
+  private final ArrayDeque<Slot> free = new ArrayDeque<>();
+  private Slot slot;
   private int pos;
   private long members;
   private boolean closed;
@@ -59,14 +62,30 @@ public final class ParallelGzipOutputStream extends OutputStream {
       t.setDaemon(true);
       return t;
     });
-    this.chunk = new byte[chunkSize];
+    this.slot = new Slot();
   }
 
-  /** One deflating thread per available core. */
+  /** A chunk of input and the member deflated from it; reused once the member is written. */
+  private static final class Slot {
+    byte[] in = new byte[1 << 16]; // grows to chunkSize: a small archive allocates little
+    byte[] out = new byte[0];
+    int len;
+    int outLen;
+  }
+
+  /**
+   * One deflating thread per available core, as long as the buffers of {@code threads + 3}
+   * chunks (input + member, 2 × {@link #DEFAULT_CHUNK} each) stay within a quarter of the
+   * maximum heap; {@code -Dstepcarecovery.archive.threads=N} overrides.
+   */
   public static int defaultThreads() {
     String p = System.getProperty("stepcarecovery.archive.threads");
     int n = p == null ? 0 : Integer.parseInt(p);
-    return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
+    if (n > 0) {
+      return n;
+    }
+    long budget = Runtime.getRuntime().maxMemory() / 4 / (2L * DEFAULT_CHUNK) - 3;
+    return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), budget));
   }
 
   /** gzip members written so far. */
@@ -84,7 +103,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
     ensureOpen();
     while (len > 0) {
       int n = Math.min(len, chunkSize - pos);
-      System.arraycopy(b, off, chunk, pos, n);
+      if (pos + n > slot.in.length) {
+        slot.in = Arrays.copyOf(slot.in, Math.min(chunkSize, Math.max(pos + n, 2 * slot.in.length)));
+      }
+      System.arraycopy(b, off, slot.in, pos, n);
       pos += n;
       off += n;
       len -= n;
@@ -98,18 +120,23 @@ public final class ParallelGzipOutputStream extends OutputStream {
     while (inFlight.size() >= maxInFlight) {
       writeOldest();
     }
-    byte[] data = chunk;
-    int len = pos;
-    inFlight.add(pool.submit(() -> member(data, len, level)));
-    chunk = new byte[chunkSize];
+    Slot s = slot;
+    s.len = pos;
+    inFlight.add(pool.submit(() -> {
+      deflate(s, level);
+      return s;
+    }));
+    slot = free.isEmpty() ? new Slot() : free.poll();
     pos = 0;
   }
 
   private void writeOldest() throws IOException {
-    Future<byte[]> f = inFlight.poll();
+    Future<Slot> f = inFlight.poll();
     try {
-      out.write(f.get());
+      Slot s = f.get();
+      out.write(s.out, 0, s.outLen);
       members++;
+      free.add(s);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing");
@@ -139,7 +166,8 @@ public final class ParallelGzipOutputStream extends OutputStream {
       while (!inFlight.isEmpty()) {
         writeOldest();
       }
-      chunk = null;
+      slot = null;
+      free.clear();
     } finally {
       inFlight.forEach(f -> f.cancel(true));
       pool.shutdownNow();
@@ -153,14 +181,23 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
-  /** A complete gzip member (RFC 1952) holding {@code data[0..len)}. */
-  static byte[] member(byte[] data, int len, int level) {
+  /** zlib's deflateBound for raw deflate, plus the gzip header and trailer. */
+  static int maxMemberSize(int len) {
+    return 10 + len + (len >> 12) + (len >> 14) + (len >> 25) + 13 + 5 + 8;
+  }
+
+  /** Deflates {@code s.in[0..s.len)} into {@code s.out} as one gzip member. */
+  private static void deflate(Slot s, int level) {
     Deflater d = new Deflater(level, true);
     try {
-      d.setInput(data, 0, len);
+      d.setInput(s.in, 0, s.len);
       d.finish();
-      byte[] buf = new byte[10 + len + len / 1000 + 64 + 8];
+      if (s.out.length < maxMemberSize(s.len)) {
+        s.out = new byte[maxMemberSize(s.len)];
+      }
+      byte[] buf = s.out;
       // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=3 (unix), as gzip -n writes
+      Arrays.fill(buf, 0, 10, (byte) 0);
       buf[0] = 0x1f;
       buf[1] = (byte) 0x8b;
       buf[2] = 8;
@@ -168,18 +205,19 @@ public final class ParallelGzipOutputStream extends OutputStream {
       int n = 10;
       while (!d.finished()) {
         if (n == buf.length) {
-          buf = Arrays.copyOf(buf, buf.length + (buf.length >> 1));
+          buf = Arrays.copyOf(buf, buf.length + (buf.length >> 1)); // beyond deflateBound: never
         }
         n += d.deflate(buf, n, buf.length - n);
       }
       CRC32 crc = new CRC32();
-      crc.update(data, 0, len);
+      crc.update(s.in, 0, s.len);
       if (n + 8 > buf.length) {
         buf = Arrays.copyOf(buf, n + 8);
       }
       putLe(buf, n, (int) crc.getValue());
-      putLe(buf, n + 4, len); // ISIZE: length mod 2^32
-      return n + 8 == buf.length ? buf : Arrays.copyOf(buf, n + 8);
+      putLe(buf, n + 4, s.len); // ISIZE: length mod 2^32
+      s.out = buf;
+      s.outLen = n + 8;
     } finally {
       d.end();
     }

@@ -3,7 +3,7 @@ package io.stepcarecovery.worker;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
-import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,9 +34,17 @@ final class CrashTestPause extends WorkerInterceptorBase {
   @Override
   public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
     return new ActivityInboundCallsInterceptorBase(next) {
+      private ActivityExecutionContext context;
+
+      @Override
+      public void init(ActivityExecutionContext context) {
+        this.context = context;
+        super.init(context);
+      }
+
       @Override
       public ActivityOutput execute(ActivityInput input) {
-        var info = Activity.getExecutionContext().getInfo();
+        var info = context.getInfo();
         if (info.getActivityType().equals(activityType) && info.getAttempt() == 1) {
           try {
             Files.writeString(marker, info.getWorkflowId() + " " + activityType + "\n");
