@@ -4,6 +4,11 @@ import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.service.ServiceControl;
 import io.stepcarecovery.service.ServiceControls;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -45,6 +50,41 @@ public class CaServiceActivitiesImpl implements CaServiceActivities {
       log.info("CA {} stopped ({} ms)", ca, stopped - requested);
       return new StopReport(wasRunning, requested, stopped);
     });
+  }
+
+  @Override
+  public void lockCa(String ca, String owner) {
+    ActivityErrors.runVoid(() -> {
+      Path lock = lockFile(ca);
+      Files.createDirectories(lock.getParent());
+      try {
+        Files.writeString(lock, owner + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return;
+      } catch (FileAlreadyExistsException held) {
+        String holder = Files.readString(lock).strip();
+        if (holder.equals(owner)) {
+          return; // a retry of our own
+        }
+        throw ApplicationFailure.newNonRetryableFailure("CA " + ca + " is busy: run " + holder
+            + " is working on it, and two runs must never both stop and start it. Wait for it"
+            + " (stepca-recovery status " + holder + "); if that run is gone for good, remove " + lock,
+            "CaBusy");
+      }
+    });
+  }
+
+  @Override
+  public void unlockCa(String ca, String owner) {
+    ActivityErrors.runVoid(() -> {
+      Path lock = lockFile(ca);
+      if (Files.exists(lock) && Files.readString(lock).strip().equals(owner)) {
+        Files.delete(lock);
+      }
+    });
+  }
+
+  private Path lockFile(String ca) {
+    return config.ca(ca).backups().store().resolve(ca).resolve(".lock");
   }
 
   @Override

@@ -215,6 +215,44 @@ class BackupWorkflowTest {
     assertTrue(lab.caProcessRunning() && lab.healthy(), "the CA was never stopped");
   }
 
+  @Test
+  void aSecondRunOnTheSameCaIsRefusedWhileTheFirstHoldsIt() throws Exception {
+    CountDownLatch inSnapshot = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Workers.register(env.getWorkerFactory(), config, config.hosts(), c -> new Object[] {
+        new CaServiceActivitiesImpl(c),
+        new DelegatingBackupActivities(new BackupActivitiesImpl(c)) {
+          @Override
+          public SnapshotReport snapshot(String ca, String backupId, BackupPlan plan) {
+            inSnapshot.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.snapshot(ca, backupId, plan);
+          }
+        }});
+    env.start();
+    BackupWorkflow first = env.getWorkflowClient().newWorkflowStub(BackupWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SHARED).setWorkflowId("first").build());
+    WorkflowClient.start(first::backup, new BackupRequest("lab", "first"));
+    assertTrue(inSnapshot.await(60, TimeUnit.SECONDS));
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub().backup(new BackupRequest("lab", "second")));
+    String why = Failures.rootMessage(e);
+    assertTrue(why.contains("CA lab is busy: run first is working on it"), why);
+    assertFalse(lab.caProcessRunning(), "the second run did not start the CA under the first one");
+
+    release.countDown();
+    BackupResult r = io.temporal.client.WorkflowStub.fromTyped(first).getResult(BackupResult.class);
+    assertTrue(lab.healthy());
+    assertFalse(Files.exists(lab.dir().resolve("backups/lab/.lock")), "the CA is given back");
+    assertEquals(r.sha256(), sha256(Path.of(r.archive())));
+    stub().backup(new BackupRequest("lab", "third, after the first"));
+  }
+
   static String sha256(Path file) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }

@@ -67,16 +67,24 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     String where = ca.name() + " on " + ca.host();
     BackupPlan plan;
     ServiceStatus status;
+    String owner = Workflow.getInfo().getWorkflowId();
+    boolean locked = false;
     try {
       int deadline = HostGate.deadline(request.workerDeadlineSeconds());
       BackupActivities gated = ActivityPlans.stub(BackupActivities.class, host,
           HostGate.options(ActivityPlans.QUICK, deadline), progress.summary(PREFLIGHT, where));
       plan = HostGate.call(progress, PREFLIGHT, ca.host(), deadline,
           () -> gated.preflight(ca.name(), request.isConfigOnly()));
+      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
+          progress.summary(PREFLIGHT, where)).lockCa(ca.name(), owner);
+      locked = true;
       status = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
           progress.summary(PREFLIGHT, where)).caStatus(ca.name());
     } catch (ActivityFailure | ApplicationFailure e) {
       progress.failed(PREFLIGHT, Failures.rootMessage(e));
+      if (locked) {
+        unlock(host, ca, owner);
+      }
       throw e;
     }
     progress.done(PREFLIGHT, plan.dbType() + ", " + plan.roots().size() + " path(s), ~"
@@ -138,7 +146,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       Workflow.newDetachedCancellationScope(() ->
           ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
               "Clean up work area · " + where).discardWork(ca.name(), backupId)).run();
+      unlock(host, ca, owner);
     }
+  }
+
+  private static void unlock(String host, CaDescription ca, String owner) {
+    Workflow.newDetachedCancellationScope(() ->
+        ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
+            "Release CA · " + ca.name()).unlockCa(ca.name(), owner)).run();
   }
 
   private SnapshotReport snapshot(CaDescription ca, String host, String where, String backupId,

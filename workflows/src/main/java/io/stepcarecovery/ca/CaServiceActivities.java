@@ -15,4 +15,15 @@ public interface CaServiceActivities {
 
   @ActivityMethod
   StartReport startCa(String ca);
+
+  /**
+   * Takes the CA for one run ({@code owner} = its workflow id), so that two runs never both stop
+   * and start it. Re-entrant for the same owner; refused, naming the holder, for another.
+   */
+  @ActivityMethod
+  void lockCa(String ca, String owner);
+
+  /** Gives the CA back; only its owner's lock is removed. Idempotent. */
+  @ActivityMethod
+  void unlockCa(String ca, String owner);
 }

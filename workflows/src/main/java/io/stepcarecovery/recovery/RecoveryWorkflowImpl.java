@@ -39,6 +39,14 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
   @Override
   public RecoveryResult recover(RestoreRequest request) {
+    try {
+      return recoverLocked(request);
+    } finally {
+      procedure.release();
+    }
+  }
+
+  private RecoveryResult recoverLocked(RestoreRequest request) {
     if (request == null || request.ca() == null || request.ca().isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "recovery input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");

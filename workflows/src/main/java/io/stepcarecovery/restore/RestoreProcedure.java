@@ -44,12 +44,29 @@ public final class RestoreProcedure {
 
   private final Progress progress;
   private final StepNumbers steps;
+  private CaDescription locked;
   private boolean approved;
   private String aborted;
 
   public RestoreProcedure(Progress progress, StepNumbers steps) {
     this.progress = progress;
     this.steps = steps;
+  }
+
+  private static String owner() {
+    return Workflow.getInfo().getWorkflowId();
+  }
+
+  /** Gives the CA back at the end of the run, whatever happened. */
+  public void release() {
+    if (locked == null) {
+      return;
+    }
+    CaDescription ca = locked;
+    Workflow.newDetachedCancellationScope(() -> ActivityPlans.stub(CaServiceActivities.class,
+        TaskQueues.forHost(ca.host()), ActivityPlans.QUICK, "Release CA · " + ca.name())
+        .unlockCa(ca.name(), owner())).run();
+    locked = null;
   }
 
   public void approve(String by) {
@@ -74,6 +91,14 @@ public final class RestoreProcedure {
       plan = HostGate.call(progress, steps.verify(), ca.host(), deadline,
           () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed()));
     } catch (ActivityFailure | ApplicationFailure e) {
+      progress.failed(steps.verify(), Failures.rootMessage(e));
+      throw e;
+    }
+    try {
+      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
+          progress.summary(steps.verify(), where)).lockCa(ca.name(), owner());
+      locked = ca;
+    } catch (ActivityFailure e) {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       throw e;
     }

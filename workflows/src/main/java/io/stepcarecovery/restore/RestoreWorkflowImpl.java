@@ -31,6 +31,14 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   @Override
   public RestoreResult restore(RestoreRequest request) {
+    try {
+      return restoreLocked(request);
+    } finally {
+      procedure.release();
+    }
+  }
+
+  private RestoreResult restoreLocked(RestoreRequest request) {
     if (request == null || request.ca() == null || request.ca().isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "restore input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
