@@ -1,6 +1,8 @@
 package io.stepcarecovery.archive;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The fast copy taken while the CA is stopped: the roots, as they are, into a directory whose
@@ -33,11 +37,27 @@ import java.util.function.LongConsumer;
  * restarted CA writes and compacts, and hard links to the replaced tables end up empty. (On a
  * filesystem with reflinks, {@code FICLONE} would give a safe copy-on-write snapshot; ext4 has
  * none.)
+ *
+ * <p><b>The one exception: sealed value-log files are hard-linked.</b> A value log grows to 1 GB
+ * ({@code ValueLogFileSize}) and is then sealed: {@code value.go} {@code (*valueLog).write}
+ * appends only to {@code filesMap[maxFid]}; on rotation {@code doneWriting} truncates that file
+ * to its end once and a new {@code maxFid + 1} file takes the writes. A file with a lower fid is
+ * never written again: on open, files before the value head are only mapped ({@code
+ * (*valueLog).open}: "we don't need to replay it"), and a replayed sealed file ends exactly at
+ * its size, which {@code replayLog} leaves alone ({@code endOffset == fi.Size()}; step-ca does
+ * not set {@code Truncate}, so a torn file is an error, never truncated). Only value-log GC
+ * ({@code RunValueLogGC}, which step-ca never calls) deletes sealed files, and {@code
+ * deleteLogFile} merely unlinks them, which a hard link survives. So every {@code NNNNNN.vlog}
+ * but the newest of its directory is linked, when the snapshot is on the same filesystem
+ * (otherwise copied); the newest, {@code .sst}, MANIFEST and KEYREGISTRY are copied.
  */
 public final class Snapshotter {
   private Snapshotter() {}
 
-  public record Result(long files, long bytes) {}
+  /** @param linkedBytes of {@code bytes}, what was hard-linked (sealed value logs) rather than copied */
+  public record Result(long files, long bytes, long linkedBytes) {}
+
+  private static final Pattern VLOG = Pattern.compile("(\\d{6,})\\.vlog");
 
   /**
    * @param exclude paths under the roots not to copy (our own manifest directory)
@@ -45,7 +65,7 @@ public final class Snapshotter {
    */
   public static Result copy(List<Path> roots, Path snapshotDir, List<Path> exclude, LongConsumer progress)
       throws IOException {
-    long[] totals = new long[2];
+    long[] totals = new long[3];
     for (Path root : roots) {
       if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(root + " does not exist (named by ca.json): nothing to back up there");
@@ -68,8 +88,12 @@ public final class Snapshotter {
           if (attrs.isSymbolicLink()) {
             Files.copy(file, target, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING);
           } else if (attrs.isRegularFile()) {
-            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-            keepOwner(file, target);
+            if (sealedValueLog(file) && link(file, target)) {
+              totals[2] += attrs.size();
+            } else {
+              Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+              keepOwner(file, target);
+            }
             totals[1] += attrs.size();
             progress.accept(totals[1]);
           } else {
@@ -92,7 +116,43 @@ public final class Snapshotter {
         }
       });
     }
-    return new Result(totals[0], totals[1]);
+    return new Result(totals[0], totals[1], totals[2]);
+  }
+
+  /**
+   * A badger value-log file that can never change again: {@code NNNNNN.vlog} with a lower fid
+   * than another value log in the same directory, beside the MANIFEST of a badger directory.
+   */
+  static boolean sealedValueLog(Path file) throws IOException {
+    Matcher m = VLOG.matcher(file.getFileName().toString());
+    Path dir = file.getParent();
+    if (!m.matches() || dir == null || !Files.isRegularFile(dir.resolve("MANIFEST"), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    long fid = Long.parseLong(m.group(1));
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "*.vlog")) {
+      for (Path other : logs) {
+        Matcher o = VLOG.matcher(other.getFileName().toString());
+        if (o.matches() && Long.parseLong(o.group(1)) > fid) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A hard link at target to file; false (nothing left behind) when they are on different filesystems. */
+  private static boolean link(Path file, Path target) throws IOException {
+    Files.deleteIfExists(target);
+    try {
+      Files.createLink(target, file);
+      return true;
+    } catch (FileSystemException crossDeviceOrUnsupported) {
+      Files.deleteIfExists(target);
+      return false;
+    } catch (UnsupportedOperationException unsupported) {
+      return false;
+    }
   }
 
   /** Where an absolute path lives inside a mirror directory. */

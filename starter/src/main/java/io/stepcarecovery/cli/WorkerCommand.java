@@ -24,6 +24,16 @@ final class WorkerCommand implements Callable<Integer> {
       description = "A host whose queue this worker polls; repeatable. Default: every host in the config.")
   List<String> hosts;
 
+  @Option(names = "--hosts-only",
+      description = "Poll only the host queue(s), not the shared queue of workflows and probes: the"
+          + " worker of a CA or ingress host when workflows run elsewhere.")
+  boolean hostsOnly;
+
+  @Option(names = "--shared-only",
+      description = "Poll only the shared queue (workflows and probes), no host queue: the workflow"
+          + " worker when every CA and ingress host runs its own --hosts-only worker.")
+  boolean sharedOnly;
+
   @Override
   public Integer call() {
     StepcaRecoveryConfig config = common.load();
@@ -33,9 +43,12 @@ final class WorkerCommand implements Callable<Integer> {
           + config.source() + " or pass --temporal HOST:PORT (commands without an address run"
           + " their own embedded worker)");
     }
-    List<String> served = hosts == null || hosts.isEmpty() ? config.hosts() : hosts;
+    if (hostsOnly && sharedOnly) {
+      throw new ConfigException("--hosts-only and --shared-only exclude each other");
+    }
+    List<String> served = sharedOnly ? List.of() : hosts == null || hosts.isEmpty() ? config.hosts() : hosts;
     try (TemporalSession session = TemporalSession.connect(config, address)) {
-      WorkerMain.run(config, session, served);
+      WorkerMain.run(config, session, served, !hostsOnly);
     }
     return Main.OK;
   }

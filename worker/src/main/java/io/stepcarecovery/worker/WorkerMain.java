@@ -16,7 +16,8 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   /** Runs until the process is told to stop (SIGTERM / Ctrl-C), then drains in-flight work. */
-  public static void run(StepcaRecoveryConfig config, TemporalSession session, List<String> hosts) {
+  public static void run(StepcaRecoveryConfig config, TemporalSession session, List<String> hosts,
+      boolean shared) {
     CrashTestPause pause = CrashTestPause.fromEnvironment();
     WorkerFactory factory = pause == null ? WorkerFactory.newInstance(session.client())
         : WorkerFactory.newInstance(session.client(), WorkerFactoryOptions.newBuilder()
@@ -24,7 +25,10 @@ public final class WorkerMain {
     if (pause != null) {
       log.warn("{} is set: this worker holds an activity for a crash test", CrashTestPause.VARIABLE);
     }
-    Workers.register(factory, config, hosts);
+    if (shared) {
+      Workers.registerShared(factory, config);
+    }
+    Workers.registerHosts(factory, config, hosts, Workers::hostActivities);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down worker");
@@ -33,7 +37,7 @@ public final class WorkerMain {
       stopped.countDown();
     }, "worker-shutdown"));
     factory.start();
-    log.info("worker polling {} and {} at {}", TaskQueues.SHARED,
+    log.info("worker polling {}{} at {}", shared ? TaskQueues.SHARED + " and " : "",
         hosts.stream().map(TaskQueues::forHost).toList(), session.address());
     try {
       stopped.await();
