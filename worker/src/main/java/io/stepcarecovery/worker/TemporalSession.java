@@ -64,6 +64,12 @@ public final class TemporalSession implements AutoCloseable {
     TemporalConfig t = config.temporal() == null ? new TemporalConfig(null, null, null) : config.temporal();
     WorkflowServiceStubsOptions.Builder opts = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
     if (t.tls() != null) {
+      for (String ca : casBehindTemporalTls(config)) {
+        org.slf4j.LoggerFactory.getLogger(TemporalSession.class).warn("the Temporal connection's TLS"
+            + " certificates chain to CA '{}', which this tool manages: recovering that CA may need the"
+            + " very connection it breaks. In an outage, use the embedded break-glass mode (omit"
+            + " --temporal and temporal.address).", ca);
+      }
       try (InputStream cert = t.tls().clientCert() == null ? null : new FileInputStream(t.tls().clientCert().toFile());
           InputStream key = t.tls().clientKey() == null ? null : new FileInputStream(t.tls().clientKey().toFile())) {
         SimpleSslContextBuilder ssl = cert == null ? SimpleSslContextBuilder.noKeyOrCertChain()
@@ -94,6 +100,37 @@ public final class TemporalSession implements AutoCloseable {
         WorkflowClientOptions.newBuilder().setNamespace(t.namespaceOrDefault()).build());
     boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault());
     return new TemporalSession(client, null, stubs, address, attributes);
+  }
+
+  /**
+   * The managed CAs whose root the Temporal TLS settings trust (as the server's CA or by signing
+   * the client certificate): recovering one of those needs a connection its outage breaks.
+   */
+  public static java.util.List<String> casBehindTemporalTls(StepcaRecoveryConfig config) {
+    TemporalConfig t = config.temporal();
+    if (t == null || t.tls() == null) {
+      return java.util.List.of();
+    }
+    java.util.Set<String> trusted = new java.util.HashSet<>();
+    for (java.nio.file.Path p : new java.nio.file.Path[] {t.tls().caCert(), t.tls().clientCert()}) {
+      if (p != null && java.nio.file.Files.isRegularFile(p)) {
+        io.stepcarecovery.ca.Fingerprints.certificates(p).forEach(c -> {
+          trusted.add(io.stepcarecovery.ca.Fingerprints.of(c));
+          trusted.add(c.getIssuerX500Principal().getName());
+        });
+      }
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (var ca : config.cas()) {
+      if (java.nio.file.Files.isRegularFile(ca.rootCert())) {
+        var root = io.stepcarecovery.ca.Fingerprints.firstCertificate(ca.rootCert());
+        if (trusted.contains(io.stepcarecovery.ca.Fingerprints.of(root))
+            || trusted.contains(root.getSubjectX500Principal().getName())) {
+          names.add(ca.name());
+        }
+      }
+    }
+    return names;
   }
 
   public static TemporalSession open(StepcaRecoveryConfig config, String override) {
