@@ -50,7 +50,7 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
   @Override
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
-    String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
+    String name = common.caName(config, ca);
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "backup", name, reason,

@@ -1,8 +1,7 @@
 package io.stepcarecovery.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
-import io.stepcarecovery.recovery.RecoveryResult;
 import io.stepcarecovery.recovery.RecoveryWorkflow;
 import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.worker.TemporalSession;
@@ -42,7 +41,7 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
   @Override
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
-    String name = options.ca != null ? config.ca(options.ca).name() : config.defaultCa().name();
+    String name = common.caName(config, options.ca);
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
@@ -56,7 +55,7 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
           options.allowForeignRoot, clearAcmeAccount);
       Runs.refuseNoWaitWhenEmbedded(session, wait);
       WorkflowClient.start(wf::recover, request);
-      RecoveryResult r = Runs.await(session, id, RecoveryResult.class, common.json, wait, out,
+      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out,
           "Recovering CA " + name + " from backup " + options.backup, () -> {
             if (!options.yes) {
               Approval.ask(session.client(), id, 1, "Recover CA " + name + " from backup " + options.backup + "?", out);
@@ -65,17 +64,7 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
       if (r == null) {
         return Main.OK;
       }
-      if (common.json) {
-        ObjectNode doc = Output.object(r);
-        doc.put("workflowId", id);
-        Output.json(spec.commandLine(), doc);
-      } else {
-        out.println();
-        ChecklistPrinter.print(out, r.checklist());
-        out.println(r.message());
-        out.flush();
-      }
-      return r.ok() ? Main.OK : Main.FAILED;
+      return Results.print(spec.commandLine(), common.json, id, r);
     }
   }
 }

@@ -1,9 +1,8 @@
 package io.stepcarecovery.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.restore.RestoreRequest;
-import io.stepcarecovery.restore.RestoreResult;
 import io.stepcarecovery.restore.RestoreWorkflow;
 import io.stepcarecovery.worker.TemporalSession;
 import io.temporal.client.WorkflowClient;
@@ -35,7 +34,7 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
   @Override
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
-    String name = options.ca != null ? config.ca(options.ca).name() : config.defaultCa().name();
+    String name = common.caName(config, options.ca);
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
@@ -49,7 +48,7 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
           options.allowForeignRoot, null);
       Runs.refuseNoWaitWhenEmbedded(session, wait);
       WorkflowClient.start(wf::restore, request);
-      RestoreResult r = Runs.await(session, id, RestoreResult.class, common.json, wait, out,
+      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out,
           "Restoring CA " + name + " from backup " + options.backup, () -> {
             if (!options.yes) {
               Approval.ask(session.client(), id, 2, "Restore backup " + options.backup + " over CA " + name + "?", out);
@@ -58,17 +57,7 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
       if (r == null) {
         return Main.OK;
       }
-      if (common.json) {
-        ObjectNode doc = Output.object(r);
-        doc.put("workflowId", id);
-        Output.json(spec.commandLine(), doc);
-      } else {
-        out.println();
-        ChecklistPrinter.print(out, r.checklist());
-        out.println(r.message());
-        out.flush();
-      }
-      return r.ok() ? Main.OK : Main.FAILED;
+      return Results.print(spec.commandLine(), common.json, id, r);
     }
   }
 }

@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer>, Main.JsonOutput {
   @Override
   public Integer call() {
     StepcaRecoveryConfig config = common.load();
-    String name = ca != null ? config.ca(ca).name() : config.defaultCa().name();
+    String name = common.caName(config, ca);
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "verify", name, null,
           "The runbook's validation checklist against the running platform; changes nothing.");
