@@ -70,6 +70,17 @@ class CrashIT {
     return pb.start();
   }
 
+  /** No secret in what the workers logged: not the CA or provisioner password, not a PEM key. */
+  static void assertNoSecretsLogged(LabCa lab, Path dir) throws Exception {
+    String password = Files.readString(Path.of(lab.env("PROVISIONER_PASSWORD_FILE"))).strip();
+    String caPassword = Files.readString(lab.dir().resolve("pass/ca.pass")).strip();
+    for (String log : List.of("workflows.log", "worker1.log", "worker2.log")) {
+      String text = Files.readString(dir.resolve(log));
+      assertFalse(text.contains(password) || text.contains(caPassword), log + " holds a password");
+      assertFalse(text.contains("PRIVATE KEY"), log + " holds key material");
+    }
+  }
+
   static void awaitFile(Path marker, int seconds) throws InterruptedException {
     for (int i = 0; i < seconds * 10 && !Files.exists(marker); i++) {
       Thread.sleep(100);
@@ -123,6 +134,7 @@ class CrashIT {
         try (Stream<Path> files = Files.walk(dir.resolve("backups/lab"))) {
           assertTrue(files.noneMatch(p -> p.toString().endsWith(".partial")), "no half-written archive left");
         }
+        assertNoSecretsLogged(lab, dir);
       } finally {
         kill9(first);
         DevServerIT.stop(workflows);
@@ -175,6 +187,7 @@ class CrashIT {
         try (Stream<Path> s = Files.list(dir)) {
           assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".restoring-")), "staging cleaned up");
         }
+        assertNoSecretsLogged(lab, dir);
       } finally {
         kill9(first);
         DevServerIT.stop(workflows);

@@ -187,5 +187,11 @@ class RestoreWorkflowTest {
     assertEquals(List.of(), r.checklist().stream().filter(ChecklistItem::isFailed).toList());
     assertEquals(1, r.movedAside().size());
     assertTrue(lab.healthy());
+    // Nothing secret in the complete history: inputs, results, failures, summaries, details.
+    String history = env.getWorkflowClient().fetchHistory("restore-approved").toJson(true);
+    for (String secret : List.of(Files.readString(Path.of(lab.env("PROVISIONER_PASSWORD_FILE"))).strip(),
+        Files.readString(lab.dir().resolve("pass/ca.pass")).strip(), "PRIVATE KEY", "ENCRYPTED")) {
+      assertTrue(!history.contains(secret), "the restore history holds a secret");
+    }
   }
 }
