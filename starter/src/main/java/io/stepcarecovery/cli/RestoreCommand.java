@@ -1,13 +1,5 @@
 package io.stepcarecovery.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.stepcarecovery.config.StepcaRecoveryConfig;
-import io.stepcarecovery.restore.RestoreRequest;
-import io.stepcarecovery.restore.RestoreWorkflow;
-import io.stepcarecovery.worker.TemporalSession;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,33 +23,12 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
     return common.json;
   }
 
+  private static final RestoreRun RUN = new RestoreRun("restore", "RestoreWorkflow",
+      "Runbook restore: verify the backup → (approval) → stage it → stop the CA → move the live data aside → put the backup in place → start → validate; roll back if validation fails.",
+      "Restoring", 2);
+
   @Override
   public Integer call() throws Exception {
-    StepcaRecoveryConfig config = common.load();
-    String name = common.caName(config, options.ca);
-    if (!wait.noWait) {
-      Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
-      WorkflowOptions opts = StartOptions.of(session, "restore", name, "backup " + options.backup,
-          "Runbook restore: verify the backup → (approval) → stage it → stop the CA → move the live data aside → put the backup in place → start → validate; roll back if validation fails.");
-      String id = opts.getWorkflowId();
-      RestoreWorkflow wf = session.client().newWorkflowStub(RestoreWorkflow.class, opts);
-      RestoreRequest request = new RestoreRequest(name, options.backup, !options.noRollback, !options.yes,
-          options.allowForeignRoot, null);
-      Runs.refuseNoWaitWhenEmbedded(session, wait);
-      WorkflowClient.start(wf::restore, request);
-      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out,
-          "Restoring CA " + name + " from backup " + options.backup, () -> {
-            if (!options.yes) {
-              Approval.ask(session.client(), id, 2, "Restore backup " + options.backup + " over CA " + name + "?", out);
-            }
-          });
-      if (r == null) {
-        return Main.OK;
-      }
-      return Results.print(spec.commandLine(), common.json, id, r);
-    }
+    return RUN.run(common, options, wait, spec, null);
   }
 }

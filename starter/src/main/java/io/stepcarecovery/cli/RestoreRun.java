@@ -1,0 +1,44 @@
+package io.stepcarecovery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.restore.RestoreRequest;
+import io.stepcarecovery.worker.TemporalSession;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * What restore and recover share: both replace a CA's live data from a backup, behind the same
+ * approval gate, and end with a checklist. Only the workflow and its wording differ.
+ *
+ * @param workflowType the registered workflow type (RestoreWorkflow, RecoveryWorkflow)
+ * @param approvalStep the progress step that waits for approval
+ */
+record RestoreRun(String kind, String workflowType, String details, String doing, int approvalStep) {
+
+  int run(CommonOptions common, RestoreOptions options, WaitOptions wait, CommandLine.Model.CommandSpec spec,
+      Boolean clearAcmeAccount) throws Exception {
+    StepcaRecoveryConfig config = common.load();
+    String name = common.caName(config, options.ca);
+    if (!wait.noWait) {
+      Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
+      WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
+      String id = opts.getWorkflowId();
+      Runs.refuseNoWaitWhenEmbedded(session, wait);
+      session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
+          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount));
+      String what = doing + " CA " + name + " from backup " + options.backup;
+      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, () -> {
+        if (!options.yes) {
+          Approval.ask(session.client(), id, approvalStep,
+              "Replace the live data of CA " + name + " with backup " + options.backup + "?", out);
+        }
+      });
+      return r == null ? Main.OK : Results.print(spec.commandLine(), common.json, id, r);
+    }
+  }
+}
