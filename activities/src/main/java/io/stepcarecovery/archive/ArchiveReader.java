@@ -65,6 +65,17 @@ public final class ArchiveReader {
     void symlink(String path, String target) throws IOException;
   }
 
+  /**
+   * What lies between the file and its gzip stream: nothing for a plain archive, an OpenPGP
+   * decryption for an encrypted one. Whatever it yields is checked like any archive; a layer
+   * that verifies integrity must fail at the end of its stream, before {@link #read} returns.
+   */
+  public interface Layer {
+    Layer NONE = raw -> raw;
+
+    InputStream open(InputStream raw) throws IOException;
+  }
+
   public record Verified(Manifest manifest, String sha256, long sizeBytes, long entries, long bytes) {}
 
   public static Verified verify(Path archive) {
@@ -72,8 +83,12 @@ public final class ArchiveReader {
   }
 
   public static Verified read(Path archive, Limits limits, Sink sink, LongConsumer progress) {
+    return read(archive, Layer.NONE, limits, sink, progress);
+  }
+
+  public static Verified read(Path archive, Layer layer, Limits limits, Sink sink, LongConsumer progress) {
     try {
-      return readUnchecked(archive, limits, sink, progress);
+      return readUnchecked(archive, layer, limits, sink, progress);
     } catch (NoSuchFileException e) {
       throw new UnsafeArchiveException("archive " + archive + " does not exist");
     } catch (EOFException e) {
@@ -85,7 +100,8 @@ public final class ArchiveReader {
     }
   }
 
-  private static Verified readUnchecked(Path archive, Limits limits, Sink sink, LongConsumer progress)
+  private static Verified readUnchecked(Path archive, Layer layer, Limits limits, Sink sink,
+      LongConsumer progress)
       throws IOException {
     MessageDigest whole = ArchiveWriter.sha256();
     long size = Files.size(archive);
@@ -105,7 +121,8 @@ public final class ArchiveReader {
         // Counting does not support mark/reset, so gzip buffers on top of it and every byte
         // passes the digest exactly once.
         Counting compressed = new Counting(digest);
-        GzipCompressorInputStream gz = new GzipCompressorInputStream(compressed, true);
+        InputStream payload = layer.open(compressed);
+        GzipCompressorInputStream gz = new GzipCompressorInputStream(payload, true);
         RawTar tar = new RawTar(archive, gz)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
@@ -219,6 +236,10 @@ public final class ArchiveReader {
               + " bytes: refused as a tar bomb");
         }
         checkRatio(archive, limits, bytes, compressed.count);
+      }
+      // Reaching the layer's end is what makes a decrypting layer check its integrity.
+      while (payload.read(buf) >= 0) {
+        // nothing: gzip stopped only at the payload's end
       }
       while (digest.read(buf) > 0) {
         // trailing bytes

@@ -46,6 +46,22 @@ public final class ArchiveWriter {
    */
   public static Result write(Path snapshotDir, Manifest template, Path target, LongConsumer progress)
       throws IOException {
+    return write(snapshotDir, template, target, Layer.NONE, progress);
+  }
+
+  /**
+   * What lies between the gzip stream and the file: nothing, or an OpenPGP encryption. Closing
+   * what it returns must finish its own framing and close the stream it was given.
+   */
+  public interface Layer {
+    Layer NONE = out -> out;
+
+    OutputStream wrap(OutputStream file) throws IOException;
+  }
+
+  /** As {@link #write(Path, Manifest, Path, LongConsumer)}; the SHA-256 covers the file as stored. */
+  public static Result write(Path snapshotDir, Manifest template, Path target, Layer layer,
+      LongConsumer progress) throws IOException {
     MessageDigest whole = sha256();
     List<FileEntry> files = new ArrayList<>();
     long[] read = {0};
@@ -55,7 +71,8 @@ public final class ArchiveWriter {
             StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         OutputStream file = java.nio.channels.Channels.newOutputStream(ch);
         DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), whole);
-        ParallelGzipOutputStream gz = new ParallelGzipOutputStream(digest, LEVEL,
+        OutputStream payload = layer.wrap(digest);
+        ParallelGzipOutputStream gz = new ParallelGzipOutputStream(payload, LEVEL,
             ParallelGzipOutputStream.DEFAULT_CHUNK, ParallelGzipOutputStream.defaultThreads());
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

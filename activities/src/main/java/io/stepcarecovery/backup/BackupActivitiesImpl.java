@@ -2,6 +2,7 @@ package io.stepcarecovery.backup;
 
 import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.Heartbeat;
+import io.stepcarecovery.archive.ArchiveReader;
 import io.stepcarecovery.archive.ArchiveWriter;
 import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.archive.Snapshotter;
@@ -11,6 +12,8 @@ import io.stepcarecovery.ca.StepPath;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.encryption.BackupEncryption;
+import io.stepcarecovery.encryption.RecipientKey;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import org.slf4j.LoggerFactory;
 /** The file side of a backup, on the CA host. */
 public class BackupActivitiesImpl implements BackupActivities {
   private static final Logger log = LoggerFactory.getLogger(BackupActivitiesImpl.class);
+  private static final String MANIFEST_AS_WRITTEN = "manifest.json";
   private final StepcaRecoveryConfig config;
 
   public BackupActivitiesImpl(StepcaRecoveryConfig config) {
@@ -90,6 +94,8 @@ public class BackupActivitiesImpl implements BackupActivities {
     }
     BackupStore backups = new BackupStore(store, c.name());
     backups.prepare();
+    // A bad encryption key must stop the backup here, before the CA is stopped.
+    BackupEncryption.recipient(c.backups());
     long needed = 2 * bytes + (16L << 20);
     if (backups.usableBytes() < needed) {
       throw new ConfigException("not enough free space in " + backups.dir() + ": "
@@ -132,16 +138,23 @@ public class BackupActivitiesImpl implements BackupActivities {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
       Path work = store.workDir(backupId);
-      Path partial = work.resolve(backupId + ".tar.gz.partial");
+      RecipientKey recipient = BackupEncryption.recipient(c.backups());
+      Path partial = store.partial(backupId, recipient != null);
       Manifest template = new Manifest(Manifest.FORMAT, backupId, ca, c.url(), createdAt, reason,
           plan.dbType(), plan.caConfig(), plan.stepPath(), plan.roots(), plan.rootFingerprint(),
           plan.intermediateFingerprint(), List.of());
       long t0 = System.nanoTime();
-      ArchiveWriter.Result r = ArchiveWriter.write(work.resolve("snapshot"), template, partial,
+      ArchiveWriter.Layer layer = recipient == null ? ArchiveWriter.Layer.NONE
+          : out -> recipient.encrypting(out, backupId + ".tar.gz");
+      ArchiveWriter.Result r = ArchiveWriter.write(work.resolve("snapshot"), template, partial, layer,
           Heartbeat.of("archive"));
+      // For publish on a host that cannot decrypt what it stores: the manifest as written.
+      Files.write(work.resolve(MANIFEST_AS_WRITTEN), r.manifest().toJson());
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      log.info("archive of CA {}: {} bytes, {} entries in {} ms", ca, r.sizeBytes(), r.entries(), ms);
-      return new ArchiveReport(partial.toString(), r.sha256(), r.sizeBytes(), r.entries(), ms);
+      log.info("archive of CA {}: {} bytes, {} entries in {} ms{}", ca, r.sizeBytes(), r.entries(), ms,
+          recipient == null ? "" : ", encrypted to " + recipient.fingerprint());
+      return new ArchiveReport(partial.toString(), r.sha256(), r.sizeBytes(), r.entries(), ms,
+          recipient == null ? null : recipient.fingerprint());
     });
   }
 
@@ -150,8 +163,22 @@ public class BackupActivitiesImpl implements BackupActivities {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
-      return store.publish(backupId, Path.of(archive.partialPath()), archive.sha256(),
-          Heartbeat.of("verify"));
+      RecipientKey recipient = null;
+      ArchiveReader.Layer reading = null;
+      if (archive.encryptedTo() != null) {
+        recipient = BackupEncryption.recipient(c.backups());
+        if (recipient == null || !recipient.fingerprint().equals(archive.encryptedTo())) {
+          throw new ConfigException("backups.encryptTo of CA " + ca + " changed while backup " + backupId
+              + " was being written (it was encrypted to " + archive.encryptedTo() + "); back up again");
+        }
+        if (c.backups().decryptKey() != null) {
+          reading = BackupEncryption.reading(c.backups(), store.archive(backupId, true), "backup " + backupId);
+        }
+      }
+      Path asWritten = store.workDir(backupId).resolve(MANIFEST_AS_WRITTEN);
+      Manifest written = Files.exists(asWritten) ? Manifest.parse(Files.readAllBytes(asWritten)) : null;
+      return store.publish(backupId, Path.of(archive.partialPath()), archive.sha256(), recipient, reading,
+          written, Heartbeat.of("verify"));
     });
   }
 

@@ -99,6 +99,20 @@ public final class ConfigLoader {
       if (ca.backups().keep() != null && ca.backups().keep() < 1) {
         p.fail(k + ".backups.keep", "a number of backups to keep, at least 1");
       }
+      for (String key : List.of("encryptTo", "decryptKey", "decryptPassphraseFile")) {
+        Path value = switch (key) {
+          case "encryptTo" -> ca.backups().encryptTo();
+          case "decryptKey" -> ca.backups().decryptKey();
+          default -> ca.backups().decryptPassphraseFile();
+        };
+        if (value != null) {
+          p.absolute(k + ".backups." + key, value);
+        }
+      }
+      if (ca.backups().decryptPassphraseFile() != null && ca.backups().decryptKey() == null) {
+        p.fail(k + ".backups.decryptPassphraseFile", "to be set only with backups.decryptKey (the"
+            + " private key it unlocks)");
+      }
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
       }

@@ -74,7 +74,17 @@ public record StepcaRecoveryConfig(
 
   public record IssuanceConfig(String provisioner, Path passwordFile, String subject) {}
 
-  public record BackupsConfig(Path store, Integer keep) {
+  /**
+   * Where backups go and how long they stay. {@code encryptTo}: an OpenPGP public key file; when
+   * set, archives are stored encrypted to it. {@code decryptKey} (and its passphrase file): the
+   * matching private key, configured on the restoring host only.
+   */
+  public record BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey,
+      Path decryptPassphraseFile) {
+    public BackupsConfig(Path store, Integer keep) {
+      this(store, keep, null, null, null);
+    }
+
     public int keepOrDefault() {
       return keep == null ? 14 : keep;
     }

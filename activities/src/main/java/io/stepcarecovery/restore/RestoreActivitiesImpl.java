@@ -11,6 +11,7 @@ import io.stepcarecovery.ca.Fingerprints;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,9 +62,9 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
       StoredBackup stored = store.find(backup);
-      Path archive = store.archive(stored.backupId());
-      ArchiveReader.Verified v = ArchiveReader.read(archive, ArchiveReader.Limits.DEFAULT, null,
-          Heartbeat.of("verify " + stored.backupId()));
+      Path archive = Path.of(stored.archive());
+      ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
+          ArchiveReader.Limits.DEFAULT, null, Heartbeat.of("verify " + stored.backupId()));
       if (!v.sha256().equals(stored.sha256())) {
         throw new UnsafeArchiveException("backup " + stored.backupId() + " has SHA-256 " + v.sha256()
             + " but was stored with " + stored.sha256() + ": it changed on disk since; refused");
@@ -132,8 +133,9 @@ public class RestoreActivitiesImpl implements RestoreActivities {
         written.add(link);
       }
     };
-    ArchiveReader.Verified v = ArchiveReader.read(Path.of(plan.archive()), ArchiveReader.Limits.DEFAULT,
-        sink, Heartbeat.of("extract " + plan.backupId()));
+    Path archive = Path.of(plan.archive());
+    ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, plan.backupId()),
+        ArchiveReader.Limits.DEFAULT, sink, Heartbeat.of("extract " + plan.backupId()));
     if (!v.sha256().equals(plan.sha256())) {
       throw new UnsafeArchiveException(plan.archive() + " changed between its verification and its"
           + " extraction; refused");
@@ -173,6 +175,11 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       }
     }
     log.info("staged backup {} beside {} ({} paths)", plan.backupId(), roots, written.size());
+  }
+
+  /** How this host reads the archive: as is, or decrypted with the private key configured here. */
+  private static ArchiveReader.Layer reading(CaConfig c, Path archive, String backupId) {
+    return BackupEncryption.reading(c.backups(), archive, "backup " + backupId + " (" + archive + ")");
   }
 
   /** Where an archived absolute path goes in the staging area of its root. */

@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stepcarecovery.archive.ArchiveReader;
+import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.archive.UnsafeArchiveException;
 import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.encryption.BackupEncryption;
+import io.stepcarecovery.encryption.RecipientKey;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,7 +27,8 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * A CA's backups on disk: {@code <store>/<ca>/<backupId>.tar.gz}, each with a
+ * A CA's backups on disk: {@code <store>/<ca>/<backupId>.tar.gz} (or {@code .tar.gz.gpg},
+ * encrypted), each with a
  * {@code <backupId>.json} record written only after the stored archive was re-read and verified.
  * An archive without its record (a crash mid-publish) is never listed, restored or counted.
  * Work in progress lives under {@code <store>/<ca>/.work/}.
@@ -50,7 +57,17 @@ public final class BackupStore {
   }
 
   public Path archive(String backupId) {
-    return dir.resolve(backupId + ".tar.gz");
+    return archive(backupId, false);
+  }
+
+  /** Where a backup's archive lives: {@code <id>.tar.gz}, or {@code <id>.tar.gz.gpg} encrypted. */
+  public Path archive(String backupId, boolean encrypted) {
+    return dir.resolve(backupId + ".tar.gz" + (encrypted ? BackupEncryption.SUFFIX : ""));
+  }
+
+  /** Where a backup's archive is written before it is published. */
+  public Path partial(String backupId, boolean encrypted) {
+    return workDir(backupId).resolve(archive(backupId, encrypted).getFileName() + ".partial");
   }
 
   private Path record(String backupId) {
@@ -103,10 +120,19 @@ public final class BackupStore {
 
   /**
    * Moves a finished archive from the work area into the store, re-reads the stored copy, and
-   * only then records it as a backup.
+   * only then records it as a backup. A clear archive, or an encrypted one on a host that holds
+   * the private key ({@code reading}), is verified in full. An encrypted one on a host without it
+   * is checked as far as that host can: the SHA-256 of every stored byte and its recipient; its
+   * content is verified in full when a restore decrypts it, before anything is touched.
+   *
+   * @param recipient the key the archive is encrypted to, or null for a clear archive
+   * @param reading how this host decrypts it, or null when it cannot
+   * @param written the manifest as written, for the record when the content cannot be re-read here
    */
-  public StoredBackup publish(String backupId, Path partial, String expectedSha256, LongConsumer progress) {
-    Path target = archive(backupId);
+  public StoredBackup publish(String backupId, Path partial, String expectedSha256, RecipientKey recipient,
+      ArchiveReader.Layer reading, Manifest written, LongConsumer progress) {
+    boolean encrypted = recipient != null;
+    Path target = archive(backupId, encrypted);
     try {
       if (Files.exists(partial)) {
         try {
@@ -122,16 +148,33 @@ public final class BackupStore {
     } catch (IOException e) {
       throw new StoreException("cannot store " + target + ": " + e.getMessage(), e);
     }
-    ArchiveReader.Verified v;
+    Manifest m;
+    String sha256;
+    long size;
     try {
-      v = ArchiveReader.read(target, ArchiveReader.Limits.DEFAULT, null, progress);
-      if (!v.sha256().equals(expectedSha256)) {
-        throw new UnsafeArchiveException("it has SHA-256 " + v.sha256() + " but " + expectedSha256
+      if (!encrypted || reading != null) {
+        ArchiveReader.Verified v = ArchiveReader.read(target, encrypted ? reading : ArchiveReader.Layer.NONE,
+            ArchiveReader.Limits.DEFAULT, null, progress);
+        m = v.manifest();
+        sha256 = v.sha256();
+        size = v.sizeBytes();
+      } else {
+        if (written == null) {
+          throw new StoreException("the manifest of backup " + backupId + " is missing from its work"
+              + " area; back up again");
+        }
+        sha256 = sha256Of(target, progress);
+        size = Files.size(target);
+        recipient.checkRecipientOf(target);
+        m = written;
+      }
+      if (!sha256.equals(expectedSha256)) {
+        throw new UnsafeArchiveException("it has SHA-256 " + sha256 + " but " + expectedSha256
             + " was written: the store corrupted it");
       }
-    } catch (UnsafeArchiveException e) {
+    } catch (UnsafeArchiveException | IOException e) {
       // Kept for inspection under a name nothing lists or restores; retrying would not help.
-      Path rejected = dir.resolve(backupId + ".tar.gz.rejected");
+      Path rejected = target.resolveSibling(target.getFileName() + ".rejected");
       try {
         Files.move(target, rejected, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException ignored) {
@@ -140,11 +183,30 @@ public final class BackupStore {
       throw new UnsafeArchiveException("the stored copy of backup " + backupId + " does not verify ("
           + e.getMessage() + "); kept as " + rejected + ". Check the store's disk, then back up again", e);
     }
-    var m = v.manifest();
-    StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), v.sha256(), v.sizeBytes(),
-        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint());
+    StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), sha256, size,
+        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(),
+        encrypted ? recipient.fingerprint() : null);
     writeRecord(stored);
     return stored;
+  }
+
+  private static String sha256Of(Path file, LongConsumer progress) throws IOException {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buf = new byte[1 << 16];
+    long read = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+        read += n;
+        progress.accept(read);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
   }
 
   private void writeRecord(StoredBackup stored) {
@@ -172,8 +234,8 @@ public final class BackupStore {
           // A record counts only for the archive beside it, under its own, plain name.
           if (b.backupId() != null && b.backupId().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
               && p.getFileName().toString().equals(b.backupId() + ".json")
-              && archive(b.backupId()).toString().equals(b.archive())
-              && Files.isRegularFile(archive(b.backupId()))) {
+              && archive(b.backupId(), b.encryptedTo() != null).toString().equals(b.archive())
+              && Files.isRegularFile(Path.of(b.archive()))) {
             out.add(b);
           }
         } catch (IOException unreadable) {
@@ -209,7 +271,8 @@ public final class BackupStore {
       try {
         // Record first: an archive without a record is invisible, the reverse would be a lie.
         Files.deleteIfExists(record(old.backupId()));
-        Files.deleteIfExists(archive(old.backupId()));
+        Files.deleteIfExists(archive(old.backupId(), false));
+        Files.deleteIfExists(archive(old.backupId(), true));
         deleted.add(old.backupId());
       } catch (IOException e) {
         throw new StoreException("cannot prune " + old.backupId() + ": " + e.getMessage(), e);

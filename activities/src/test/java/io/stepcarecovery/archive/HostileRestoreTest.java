@@ -188,7 +188,7 @@ class HostileRestoreTest {
     Path target = store.archive(id);
     Files.write(target, archive);
     StoredBackup record = new StoredBackup(id, CA, target.toString(), ArchiveKit.sha256(target), archive.length,
-        Instant.now().toString(), "planted", "badgerv2", null, null);
+        Instant.now().toString(), "planted", "badgerv2", null, null, null);
     Files.write(store.dir().resolve(id + ".json"), JSON.writeValueAsBytes(record));
     return target;
   }

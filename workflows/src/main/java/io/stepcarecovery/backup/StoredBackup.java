@@ -1,6 +1,10 @@
 package io.stepcarecovery.backup;
 
-/** A backup published in the store and verified by re-reading it. */
+/**
+ * A backup published in the store and verified by re-reading it.
+ *
+ * @param encryptedTo the OpenPGP fingerprint the archive is encrypted to, or null (clear)
+ */
 public record StoredBackup(
     String backupId,
     String ca,
@@ -11,4 +15,5 @@ public record StoredBackup(
     String reason,
     String dbType,
     String rootFingerprint,
-    String intermediateFingerprint) {}
+    String intermediateFingerprint,
+    String encryptedTo) {}
