@@ -71,6 +71,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void encryptionKeysLoadAndTheirMistakesAreNamed() throws Exception {
+    StepcaRecoveryConfig c = ConfigLoader.load(write(GOOD.replace("keep: 14 }", "keep: 14, encryptTo:"
+        + " /etc/stepca-recovery/backups.pub.asc, decryptKey: /etc/stepca-recovery/backups.sec.asc,"
+        + " decryptPassphraseFile: /etc/stepca-recovery/backups.pass }")));
+    assertEquals(Path.of("/etc/stepca-recovery/backups.pub.asc"), c.ca("main").backups().encryptTo());
+    assertEquals(Path.of("/etc/stepca-recovery/backups.sec.asc"), c.ca("main").backups().decryptKey());
+    String msg = error(GOOD.replace("keep: 14 }", "keep: 14, encryptTo: backups.pub.asc }"));
+    assertTrue(msg.contains("cas[0].backups.encryptTo") && msg.contains("absolute path"), msg);
+    msg = error(GOOD.replace("keep: 14 }", "keep: 14, decryptPassphraseFile: /etc/p }"));
+    assertTrue(msg.contains("cas[0].backups.decryptPassphraseFile") && msg.contains("decryptKey"), msg);
+  }
+
+  @Test
   void missingRequiredKey() throws Exception {
     String msg = error(GOOD.replace("    rootCert: /etc/step-ca/certs/root_ca.crt\n", ""));
     assertTrue(msg.contains("cas[0].rootCert"), msg);

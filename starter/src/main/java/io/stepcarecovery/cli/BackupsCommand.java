@@ -48,10 +48,13 @@ final class BackupsCommand implements Callable<Integer>, Main.JsonOutput {
     if (all.isEmpty()) {
       out.println("No verified backup of CA " + c.name() + " in " + store.dir());
     } else {
-      out.printf("%-24s %-24s %12s  %-12s  %s%n", "BACKUP", "CREATED", "BYTES", "SHA256", "REASON");
+      out.printf("%-24s %-24s %12s  %-12s  %-16s  %s%n", "BACKUP", "CREATED", "BYTES", "SHA256",
+          "ENCRYPTED TO", "REASON");
       for (StoredBackup b : all) {
-        out.printf("%-24s %-24s %12d  %-12s  %s%n", b.backupId(), b.createdAt(), b.sizeBytes(),
-            b.sha256().substring(0, 12), b.reason() == null ? "" : b.reason());
+        // The last 16 hex digits of the fingerprint: the long key id gpg --list-keys shows.
+        String to = b.encryptedTo() == null ? "-" : b.encryptedTo().substring(Math.max(0, b.encryptedTo().length() - 16));
+        out.printf("%-24s %-24s %12d  %-12s  %-16s  %s%n", b.backupId(), b.createdAt(), b.sizeBytes(),
+            b.sha256().substring(0, 12), to, b.reason() == null ? "" : b.reason());
       }
     }
     out.flush();
