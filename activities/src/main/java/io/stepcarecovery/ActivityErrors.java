@@ -69,6 +69,10 @@ public final class ActivityErrors {
             + " (fix the disk or its permissions, then run again)", DISK_REFUSED);
       }
     }
+    if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+      return ApplicationFailure.newNonRetryableFailure(prefix + e.getMessage()
+          + " (free space, then run again)", DISK_REFUSED);
+    }
     return ApplicationFailure.newFailure(prefix + e.getClass().getSimpleName() + ": " + e.getMessage(), "IO");
   }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -61,6 +62,18 @@ public final class ArchiveWriter {
 
   /** As {@link #write(Path, Manifest, Path, LongConsumer)}; the SHA-256 covers the file as stored. */
   public static Result write(Path snapshotDir, Manifest template, Path target, Layer layer,
+      LongConsumer progress) throws IOException {
+    try {
+      return writeUnnamed(snapshotDir, template, target, layer, progress);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // A full disk surfaces as a bare "No space left on device": name the file it hit.
+      throw DiskErrors.naming(target, e);
+    }
+  }
+
+  private static Result writeUnnamed(Path snapshotDir, Manifest template, Path target, Layer layer,
       LongConsumer progress) throws IOException {
     MessageDigest whole = sha256();
     List<FileEntry> files = new ArrayList<>();

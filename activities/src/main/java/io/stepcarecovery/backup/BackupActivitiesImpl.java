@@ -4,6 +4,7 @@ import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.Heartbeat;
 import io.stepcarecovery.archive.ArchiveReader;
 import io.stepcarecovery.archive.ArchiveWriter;
+import io.stepcarecovery.archive.DiskErrors;
 import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.archive.Snapshotter;
 import io.stepcarecovery.ca.CaJson;
@@ -149,7 +150,12 @@ public class BackupActivitiesImpl implements BackupActivities {
       ArchiveWriter.Result r = ArchiveWriter.write(work.resolve("snapshot"), template, partial, layer,
           Heartbeat.of("archive"));
       // For publish on a host that cannot decrypt what it stores: the manifest as written.
-      Files.write(work.resolve(MANIFEST_AS_WRITTEN), r.manifest().toJson());
+      Path asWritten = work.resolve(MANIFEST_AS_WRITTEN);
+      try {
+        Files.write(asWritten, r.manifest().toJson());
+      } catch (IOException e) {
+        throw DiskErrors.naming(asWritten, e);
+      }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.info("archive of CA {}: {} bytes, {} entries in {} ms{}", ca, r.sizeBytes(), r.entries(), ms,
           recipient == null ? "" : ", encrypted to " + recipient.fingerprint());

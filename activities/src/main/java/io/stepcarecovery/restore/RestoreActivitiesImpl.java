@@ -3,6 +3,7 @@ package io.stepcarecovery.restore;
 import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.Heartbeat;
 import io.stepcarecovery.archive.ArchiveReader;
+import io.stepcarecovery.archive.DiskErrors;
 import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.archive.UnsafeArchiveException;
 import io.stepcarecovery.backup.StoredBackup;
@@ -122,7 +123,16 @@ public class RestoreActivitiesImpl implements RestoreActivities {
         written.add(target);
         OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Files.setPosixFilePermissions(target, permissions(mode));
-        return out;
+        return new java.io.FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            try {
+              out.write(b, off, len);
+            } catch (IOException e) {
+              throw DiskErrors.naming(target, e);
+            }
+          }
+        };
       }
 
       @Override

@@ -144,6 +144,64 @@ class BackupWorkflowTest {
   }
 
   @Test
+  void storeThatFillsUpMidArchiveFailsClearlyLeavesNothingHalfWrittenAndTheNextBackupWorks() throws Exception {
+    // A real full disk: the store is a small tmpfs (needs root, as CI runs; fails loudly otherwise),
+    // and something else fills it while the archive is being written.
+    Path storeRoot = Files.createDirectories(lab.dir().resolve("backups"));
+    LabCa.run(List.of("mount", "-t", "tmpfs", "-o", "size=48m,mode=0700", "tmpfs", storeRoot.toString()), 10);
+    Path filler = storeRoot.resolve("someone-elses-file");
+    java.util.concurrent.atomic.AtomicBoolean filled = new java.util.concurrent.atomic.AtomicBoolean();
+    try {
+      Function<StepcaRecoveryConfig, Object[]> filling = c -> new Object[] {
+          new CaServiceActivitiesImpl(c),
+          new DelegatingBackupActivities(new BackupActivitiesImpl(c)) {
+            @Override
+            public ArchiveReport archive(String ca, String backupId, String reason, String createdAt, BackupPlan plan) {
+              if (filled.getAndSet(true)) {
+                return super.archive(ca, backupId, reason, createdAt, plan); // once only
+              }
+              try {
+                long free = Files.getFileStore(storeRoot).getUsableSpace();
+                try (var ch = java.nio.channels.FileChannel.open(filler, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                  java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(1 << 16);
+                  // Leaves 4 KiB: less than the lab's archive, so its writing runs out part-way.
+                  for (long left = free - (4 << 10); left > 0; left -= zeros.capacity()) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), left));
+                    ch.write(zeros);
+                  }
+                }
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              return super.archive(ca, backupId, reason, createdAt, plan);
+            }
+          }};
+      Workers.register(env.getWorkerFactory(), config, config.hosts(), filling);
+      env.start();
+      WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+          () -> stub().backup(new BackupRequest("lab", "disk fills up")));
+      String why = Failures.rootMessage(e);
+      assertTrue(why.contains("No space left on device") && why.contains(storeRoot.toString()), why);
+      assertTrue(lab.caProcessRunning(), "the CA was started again");
+      assertTrue(lab.healthy(), "and answers /health");
+      BackupStore store = new BackupStore(storeRoot, "lab");
+      assertTrue(store.list().isEmpty(), "no backup recorded");
+      try (var all = Files.walk(store.dir())) {
+        List<Path> left = all.filter(Files::isRegularFile).toList();
+        assertEquals(List.of(), left, "no half-written archive, snapshot or record left in the store");
+      }
+
+      // Space freed: the next backup goes through (nothing left locked or half-done blocks it).
+      Files.delete(filler);
+      BackupResult r = stub().backup(new BackupRequest("lab", "space freed"));
+      assertEquals(List.of(r.backupId()), store.list().stream().map(StoredBackup::backupId).toList());
+    } finally {
+      LabCa.run(List.of("umount", "-l", storeRoot.toString()), 10);
+    }
+  }
+
+  @Test
   void aCaHostWorkerThatDiesWhileTheCaIsStoppedIsReplacedAndTheCaRunsAgain() throws Exception {
     // The workflow runs on a worker elsewhere; the CA host's worker dies mid-snapshot. (Killing a
     // whole worker process, workflows included, is the crash suite's job: separate processes.)
