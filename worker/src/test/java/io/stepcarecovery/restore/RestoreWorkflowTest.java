@@ -148,6 +148,38 @@ class RestoreWorkflowTest {
   }
 
   @Test
+  void aRestoredKeyTheCaPasswordDoesNotOpenIsRolledBack() throws Exception {
+    // A backup whose intermediate key was re-encrypted with another password (the runbook's
+    // "wrong password file" after a restore): the restored CA cannot start.
+    lab.ctl("stop");
+    Path key = lab.stepPath().resolve("secrets/intermediate_ca_key");
+    byte[] goodKey = Files.readAllBytes(key);
+    LabCa.run(List.of("openssl", "ec", "-in", key.toString(), "-passin", "file:" + lab.dir().resolve("pass/ca.pass"),
+        "-aes256", "-passout", "pass:not-the-ca-password", "-out", key.toString()), 30);
+    BackupResult broken = stub(env, BackupWorkflow.class, "backup-rekeyed").backup(new BackupRequest("lab", "rekeyed"));
+    assertFalse(broken.caWasRunning());
+    Files.write(key, goodKey);
+    lab.ctl("start");
+    assertTrue(lab.awaitHealthy(Duration.ofSeconds(30)));
+
+    RestoreResult r = stub(env, RestoreWorkflow.class, "restore-rekeyed")
+        .restore(new RestoreRequest("lab", broken.backupId()));
+
+    assertFalse(r.ok());
+    assertTrue(r.rolledBack(), r.message());
+    assertTrue(lab.healthy(), "the original CA serves again");
+    assertTrue(java.util.Arrays.equals(goodKey, Files.readAllBytes(key)), "the original key is back in place");
+    Path failed = Path.of(r.movedAside().stream().filter(p -> p.contains("failed-restore")).findFirst().orElseThrow());
+    assertFalse(java.util.Arrays.equals(goodKey, Files.readAllBytes(failed.resolve("secrets/intermediate_ca_key"))),
+        "the failed restore is kept as it was");
+    ChecklistItem running = r.checklist().stream().filter(i -> i.item().equals("Step-CA running")).findFirst().orElseThrow();
+    assertEquals(ChecklistItem.FAILED, running.status(), r.checklist().toString());
+    // The failure-mode table's row, found in step-ca's own log of the failed start.
+    assertTrue(r.checklist().stream().anyMatch(i -> String.valueOf(i.diagnosis()).startsWith("Wrong password file for the CA keys")),
+        r.checklist().toString());
+  }
+
+  @Test
   void approvalGateWaitsAndAnAbortChangesNothing() throws Exception {
     BackupResult b = stub(env, BackupWorkflow.class, "backup-a").backup(new BackupRequest("lab", "gate"));
     TreeMap<String, String> before = tree(lab.dir());
