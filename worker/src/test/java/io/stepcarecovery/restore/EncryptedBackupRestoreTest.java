@@ -47,6 +47,18 @@ class EncryptedBackupRestoreTest {
     return new StepcaRecoveryConfig(c.source(), c.temporal(), List.of(changed), c.ingress(), c.services());
   }
 
+  static java.util.Map<String, String> modes(Path dir) throws Exception {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.toList()) {
+        if (!Files.isSymbolicLink(p)) {
+          m.put(dir.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
+      }
+    }
+    return m;
+  }
+
   @Test
   void encryptedOnTheCaHostOpenedByGpgAndRestoredOnlyWhereThePrivateKeyIs() throws Exception {
     try (LabCa lab = LabCa.up(tmp.resolve("lab")); Gpg gpg = Gpg.in(tmp.resolve("gnupg"))) {
@@ -56,6 +68,8 @@ class EncryptedBackupRestoreTest {
       Path sec = gpg.exportSecret(fpr, PASSPHRASE, keys.resolve("backups.sec.asc"));
       Path pass = Files.writeString(keys.resolve("backups.pass"), PASSPHRASE + "\n");
 
+      java.util.Map<String, String> modesBefore = modes(lab.stepPath());
+      assertEquals("rw-------", modesBefore.get("secrets/intermediate_ca_key"));
       List<String> histories = new java.util.ArrayList<>();
       // The CA host: public key only.
       StepcaRecoveryConfig caHost = withBackups(lab.config(), pub, null, null);
@@ -112,6 +126,15 @@ class EncryptedBackupRestoreTest {
         assertTrue(r.ok(), r.message() + " " + r.checklist());
         assertEquals(List.of(), r.checklist().stream().filter(ChecklistItem::isFailed).toList());
         assertTrue(lab.healthy());
+        // Restored secrets keep their modes; so does everything else that was backed up.
+        java.util.Map<String, String> modesAfter = modes(lab.stepPath());
+        modesBefore.forEach((path, mode) -> {
+          if (modesAfter.containsKey(path)) {
+            assertEquals(mode, modesAfter.get(path), path);
+          }
+        });
+        assertEquals("rw-------", modesAfter.get("secrets/intermediate_ca_key"));
+        assertEquals("rw-------", modesAfter.get("secrets/root_ca_key"));
         histories.add(env.getWorkflowClient().fetchHistory("enc-restore").toJson(true));
       } finally {
         env.close();
