@@ -142,7 +142,7 @@ public final class BackupStore {
     }
     var m = v.manifest();
     StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), v.sha256(), v.sizeBytes(),
-        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint());
+        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots());
     writeRecord(stored);
     return stored;
   }

@@ -1,6 +1,14 @@
 package io.stepcarecovery.backup;
 
-/** A backup published in the store and verified by re-reading it. */
+import java.util.List;
+
+/**
+ * A backup published in the store and verified by re-reading it.
+ *
+ * @param roots the absolute paths its archive restores, as its manifest says (null in records
+ *     written before this field existed). Only a hint: a restore still takes the roots from the
+ *     manifest it verified, and uses this to extract during that same read when they agree.
+ */
 public record StoredBackup(
     String backupId,
     String ca,
@@ -11,4 +19,5 @@ public record StoredBackup(
     String reason,
     String dbType,
     String rootFingerprint,
-    String intermediateFingerprint) {}
+    String intermediateFingerprint,
+    List<String> roots) {}
