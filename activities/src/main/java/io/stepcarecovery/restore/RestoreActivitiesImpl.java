@@ -111,6 +111,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
         return plan;
       }
       Path archive = store.archive(stored.backupId());
+      log.info("backup {} of CA {}: verifying and extracting beside {} in one read", stored.backupId(), ca, hint);
       discard(hint, tag);
       try {
         Staging staging = new Staging(hint, tag, true);

@@ -9,6 +9,9 @@ import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +19,7 @@ import java.util.List;
 public class RestoreWorkflowImpl implements RestoreWorkflow {
   static final int VERIFY = 1, APPROVAL = 2, STAGE = 3, STOP = 4, SWAP = 5, START = 6, VALIDATE = 7,
       ROLLBACK = 8;
+  static final String CONCURRENT_CHECKLIST = "concurrent-checklist";
 
   private final Progress progress = new Progress(List.of(
       "Fetch and verify backup",
@@ -50,8 +54,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     progress.running(VALIDATE, ca.url());
     List<ChecklistItem> checklist = new ArrayList<>();
     String summary = progress.summary(VALIDATE, ca.url());
-    checklist.addAll(Checklists.serviceStatus(ca, summary));
-    if (r.startFailure() == null) {
+    if (r.startFailure() != null) {
+      checklist.addAll(Checklists.serviceStatus(ca, summary));
+    } else if (Workflow.getVersion(CONCURRENT_CHECKLIST, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Version 1: the four checks are independent of each other; all at once, then in order.
+      List<Promise<List<ChecklistItem>>> all = List.of(
+          Async.function(() -> Checklists.serviceStatus(ca, summary)),
+          Async.function(() -> Checklists.acme(ca, summary)),
+          Async.function(() -> Checklists.trust(ca, summary)),
+          Async.function(() -> Checklists.issuance(ca, summary)));
+      for (Promise<List<ChecklistItem>> p : all) {
+        checklist.addAll(p.get());
+      }
+    } else {
+      checklist.addAll(Checklists.serviceStatus(ca, summary));
       checklist.addAll(Checklists.acme(ca, summary));
       checklist.addAll(Checklists.trust(ca, summary));
       checklist.addAll(Checklists.issuance(ca, summary));
