@@ -50,6 +50,7 @@ public final class HistoryGaps {
     Map<Long, Long> scheduled = new HashMap<>();
     Map<Long, Long> started = new HashMap<>();
     long work = 0;
+    java.util.List<long[]> intervals = new java.util.ArrayList<>();
     long queue = 0;
     long prevEnd = first;
     long between = 0;
@@ -74,6 +75,7 @@ public final class HistoryGaps {
         long st = started.getOrDefault(id, s);
         queue += st - s;
         work += t - st;
+        intervals.add(new long[] {st, t});
         out.append(String.format("%7d ms  %-22s scheduled→started %5d ms  started→completed %6d ms%n",
             s - first, names.get(id), st - s, t - st));
       } else if (e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED) {
@@ -91,7 +93,27 @@ public final class HistoryGaps {
         wt += millis(e) - wtScheduled.getOrDefault(e.getWorkflowTaskCompletedEventAttributes().getScheduledEventId(), millis(e));
       }
     }
+    // The critical path not covered by any activity's own work (started → completed), merged
+    // across concurrent activities: what orchestration (queueing, workflow tasks, the server)
+    // adds to the run's span.
+    java.util.List<long[]> spans = new java.util.ArrayList<>(intervals);
+    spans.sort(java.util.Comparator.comparingLong(x -> x[0]));
+    long covered = 0;
+    long curS = -1;
+    long curE = -1;
+    for (long[] sp : spans) {
+      if (sp[0] > curE) {
+        covered += curE - curS;
+        curS = sp[0];
+        curE = sp[1];
+      } else {
+        curE = Math.max(curE, sp[1]);
+      }
+    }
+    covered += curE - curS;
     System.out.print(out);
+    System.out.printf("orchestration on the critical path=%d ms (span %d − activities' own work, merged, %d)%n",
+        last - first - covered, last - first, covered);
     System.out.printf("gaps total=%d activity_work=%d queue_wait=%d workflow_tasks=%d events=%d first_epoch_ms=%d last_epoch_ms=%d%n",
         last - first, work, queue, wt, events.size(), first, last);
   }

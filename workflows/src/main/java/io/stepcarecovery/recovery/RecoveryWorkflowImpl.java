@@ -30,6 +30,7 @@ import java.util.List;
 public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   static final int RESTORE = 1, START = 2, ACME = 3, ISSUANCE = 4, INGRESS = 5, HTTPS = 6;
   static final String CONCURRENT_FINAL_CHECKS = "concurrent-final-checks";
+  static final String LOCAL_DESCRIBE = "local-describe";
 
   private final Progress progress = new Progress(List.of(
       "Restore Step-CA data",
@@ -55,8 +56,12 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(
           "recovery input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
     }
-    Platform platform = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
-        progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
+    // Version 1: describePlatform (the config, read where the workflow runs) as a local activity.
+    Platform platform = Workflow.getVersion(LOCAL_DESCRIBE, Workflow.DEFAULT_VERSION, 1) >= 1
+        ? ActivityPlans.local(ProbeActivities.class, ActivityPlans.LOCAL_QUICK,
+            progress.summary(RESTORE, request.ca())).describePlatform(request.ca())
+        : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
+            progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
     CaDescription ca = platform.ca();
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
     List<ChecklistItem> checklist = new ArrayList<>();

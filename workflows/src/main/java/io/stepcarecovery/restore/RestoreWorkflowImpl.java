@@ -20,6 +20,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   static final int VERIFY = 1, APPROVAL = 2, STAGE = 3, STOP = 4, SWAP = 5, START = 6, VALIDATE = 7,
       ROLLBACK = 8;
   static final String CONCURRENT_CHECKLIST = "concurrent-checklist";
+  static final String LOCAL_DESCRIBE = "local-describe";
 
   private final Progress progress = new Progress(List.of(
       "Fetch and verify backup",
@@ -47,8 +48,12 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(
           "restore input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
     }
-    CaDescription ca = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
-        progress.summary(VERIFY, request.ca())).describe(request.ca());
+    // Version 1: describe (the config, read where the workflow runs) as a local activity.
+    CaDescription ca = Workflow.getVersion(LOCAL_DESCRIBE, Workflow.DEFAULT_VERSION, 1) >= 1
+        ? ActivityPlans.local(ProbeActivities.class, ActivityPlans.LOCAL_QUICK,
+            progress.summary(VERIFY, request.ca())).describe(request.ca())
+        : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
+            progress.summary(VERIFY, request.ca())).describe(request.ca());
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
 
     progress.running(VALIDATE, ca.url());
