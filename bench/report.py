@@ -3,6 +3,7 @@
 import glob, os, re, statistics, sys
 
 rows_file, data_bytes, res_dir, size = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+topology = sys.argv[5] if len(sys.argv) > 5 else "embedded"
 rows = {}
 for line in open(rows_file):
     kind, *kv = line.split()
@@ -24,7 +25,9 @@ rb_thr = MB / (rb_tar / 1000)
 # the project's archive phase (tar + parallel gzip + per-file SHA-256) from its log; else its wall
 pj_thr = MB / (pj_arch / 1000) if pj_arch == pj_arch and pj_arch > 0 else float("nan")
 rb_rest = med("rb_restore", "wall")
-pj_rest = med("pj_restore", "wall")
+# The headline: the production topology (long-running worker) when it was measured.
+HEAD = "pj_restore_worker" if rows.get("pj_restore_worker") else "pj_restore_embedded"
+pj_rest = med(HEAD, "wall")
 
 # peak heap: the largest heap-in-use before a GC, over every JVM the project ran (-Xlog:gc)
 peak = 0.0
@@ -35,7 +38,8 @@ for f in glob.glob(os.path.join(res_dir, "gc-*.log")):
 def fmt(v, unit=""):
     return "n/a" if v != v else (f"{v:,.0f}{unit}" if abs(v) >= 100 else f"{v:,.2f}{unit}")
 
-print(f"\ndata directory: {data_bytes:,} bytes ({MB:,.0f} MB), rounds: {len(rows.get('rb_backup', []))} (medians)")
+print(f"\ndata directory: {data_bytes:,} bytes ({MB:,.0f} MB), rounds: {len(rows.get('rb_backup', []))} (medians)"
+      f", project topology: {topology} (backup and headline: {'worker' if 'worker' in HEAD else 'embedded'})")
 print(f"{'':34}{'runbook':>14}{'stepca-recovery':>18}{'ratio':>9}")
 def row(name, a, b, unit="", ratio=True):
     r = b / a if ratio and a == a and b == b and a else float("nan")
@@ -50,11 +54,21 @@ row("backup: archive phase (ms)", rb_tar, pj_arch)
 row("backup: throughput (MB/s)", rb_thr, pj_thr)
 row("backup: archive size (bytes)", med("rb_backup", "size"), med("pj_backup", "size"))
 row("backup: peak RSS (MB)", med("rb_backup", "rss_kb") / 1024, med("pj_backup", "rss_kb") / 1024)
-row("restore: wall incl. verify (ms)", rb_rest, pj_rest)
-row("  runbook stop/rm/untar/chown/start+health", float("nan"), float("nan"), ratio=False)
-print("    " + " ".join(f"{k}={fmt(med('rb_restore', k))}" for k in ("stop", "rm", "untar", "chown", "start", "health")))
-row("restore: CA downtime (ms)", med("rb_restore", "downtime"), med("pj_restore", "downtime"))
-row("restore: peak RSS (MB)", med("rb_restore", "rss_kb") / 1024, med("pj_restore", "rss_kb") / 1024)
+print("  runbook restore: " + " ".join(f"{k}={fmt(med('rb_restore', k))}" for k in ("stop", "rm", "untar", "chown", "start", "health")))
+for kind, name in (("pj_restore_worker", "worker"), ("pj_restore_embedded", "embedded")):
+    if not rows.get(kind):
+        continue
+    row(f"restore [{name}]: wall, all checks (ms)", rb_rest, med(kind, "wall"))
+    row(f"  [{name}] to CA healthy (ms)", rb_rest, med(kind, "healthy"))
+    row(f"  [{name}] checklist after (ms)", float("nan"), med(kind, "wall") - med(kind, "healthy"), ratio=False)
+    row(f"  [{name}] first logged step (ms)", float("nan"), med(kind, "first"), ratio=False)
+    row(f"  [{name}] CA downtime (ms)", med("rb_restore", "downtime"), med(kind, "downtime"))
+    if name == "embedded":
+        row(f"  [{name}] peak RSS (MB)", med("rb_restore", "rss_kb") / 1024, med(kind, "rss_kb") / 1024)
+    else:
+        row(f"  [{name}] CLI peak RSS (MB)", med("rb_restore", "rss_kb") / 1024, med(kind, "rss_kb") / 1024)
+if rows.get("pj_worker"):
+    row("worker process peak RSS (MB)", float("nan"), med("pj_worker", "rss_kb") / 1024, ratio=False)
 print()
 def r(a, b):
     return "nan" if a != a or b != b or not a else f"{b / a:.3f}"

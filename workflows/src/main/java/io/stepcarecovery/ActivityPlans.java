@@ -1,6 +1,7 @@
 package io.stepcarecovery;
 
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -57,6 +58,20 @@ public final class ActivityPlans {
         .setHeartbeatTimeout(Duration.ofSeconds(15))
         .setRetryOptions(retries(2, Duration.ofSeconds(2), Duration.ofSeconds(10)))
         .build();
+  }
+
+  /**
+   * Reading the config on the workflow's own worker (describe): a local activity, no round trip
+   * through a task queue. Only for shared-queue activities, which run where workflows run anyway.
+   */
+  public static final LocalActivityOptions LOCAL_QUICK = LocalActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(retries(3, Duration.ofSeconds(1), Duration.ofSeconds(10)))
+      .build();
+
+  public static <T> T local(Class<T> activities, LocalActivityOptions plan, String summary) {
+    return Workflow.newLocalActivityStub(activities,
+        LocalActivityOptions.newBuilder(plan).setSummary(summary).build());
   }
 
   public static <T> T stub(Class<T> activities, String taskQueue, ActivityOptions plan, String summary) {

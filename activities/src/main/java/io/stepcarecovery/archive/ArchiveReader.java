@@ -127,7 +127,10 @@ public final class ArchiveReader {
         Counting compressed = new Counting(digest);
         InputStream payload = layer.open(compressed);
         GzipCompressorInputStream gz = new GzipCompressorInputStream(payload, true);
-        RawTar tar = new RawTar(archive, gz)) {
+        // Inflate (and the whole-file digest under it) on a thread of its own, a few bounded
+        // chunks ahead of the tar parsing, per-file hashing and writing on this one.
+        Inflating inflated = new Inflating(gz, compressed, payload, digest);
+        RawTar tar = new RawTar(archive, inflated)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         if (++entries > limits.maxEntries()) {
@@ -209,7 +212,7 @@ public final class ArchiveReader {
               }
               n0 += n;
               bytes += n;
-              checkRatio(archive, limits, bytes, compressed.count);
+              checkRatio(archive, limits, bytes, inflated.compressed());
               progress.accept(bytes);
             }
             if (n0 != e.getSize()) {
@@ -227,7 +230,7 @@ public final class ArchiveReader {
       // Drain what follows the tar end (padding, gzip trailer) so the checksum covers the file.
       // Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
       byte[] buf = new byte[1 << 16];
-      for (int n; (n = gz.read(buf)) > 0; ) {
+      for (int n; (n = inflated.read(buf)) > 0; ) {
         for (int i = 0; i < n; i++) {
           if (buf[i] != 0) {
             throw new UnsafeArchiveException(archive + " has data after the end of its tar stream:"
@@ -239,15 +242,10 @@ public final class ArchiveReader {
           throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
               + " bytes: refused as a tar bomb");
         }
-        checkRatio(archive, limits, bytes, compressed.count);
+        checkRatio(archive, limits, bytes, inflated.compressed());
       }
-      // Reaching the layer's end is what makes a decrypting layer check its integrity.
-      while (payload.read(buf) >= 0) {
-        // nothing: gzip stopped only at the payload's end
-      }
-      while (digest.read(buf) > 0) {
-        // trailing bytes
-      }
+      // (the inflating thread drained the payload to its end, which is what makes a decrypting
+      // layer check its integrity, then the bytes after it into the digest)
     }
     if (manifestJson == null) {
       throw new UnsafeArchiveException(archive + " has no stepca-recovery manifest: it was not made"
@@ -606,8 +604,151 @@ public final class ArchiveReader {
     }
   }
 
+  /**
+   * The decompressed stream, inflated on its own thread: at most {@link #DEPTH} chunks of
+   * {@link #CHUNK} bytes (reused) wait between the two threads, so memory stays bounded and the
+   * stream is read exactly once, in order. A failure of the inflating side (corrupt or
+   * truncated gzip, an I/O error) is rethrown, as it was, by the next {@link #read}; closing
+   * stops the inflating thread and waits for it. Each chunk carries the compressed byte count
+   * at the time it was inflated, so the ratio check sees what it saw without the thread.
+   */
+  private static final class Inflating extends InputStream {
+    static final int CHUNK = 1 << 18;
+    static final int DEPTH = 8;
+    private static final Chunk END = new Chunk(null, 0, 0, null);
+    private final java.util.concurrent.BlockingQueue<Chunk> full =
+        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH + 1);
+    private final java.util.concurrent.BlockingQueue<byte[]> free =
+        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH);
+    private final Thread thread;
+    private volatile boolean closed;
+    private Chunk current;
+    private int pos;
+    private long compressedSoFar;
+
+    private record Chunk(byte[] buf, int len, long compressed, Throwable failure) {}
+
+    /** @param underneath drained in order once gzip ended: the payload (layer), then the digest */
+    Inflating(InputStream gz, Counting counted, InputStream... underneath) {
+      for (int i = 0; i < DEPTH; i++) {
+        free.add(new byte[CHUNK]);
+      }
+      thread = new Thread(() -> {
+        Chunk last = END;
+        try {
+          for (;;) {
+            byte[] b = free.take();
+            int n = gz.readNBytes(b, 0, CHUNK);
+            if (n > 0) {
+              full.put(new Chunk(b, n, counted.count, null));
+            }
+            if (n < CHUNK) {
+              break;
+            }
+          }
+          // Bytes after the last gzip member, if any, still belong to the file's checksum.
+          byte[] rest = new byte[1 << 16];
+          for (InputStream in : underneath) {
+            while (in.read(rest) >= 0) {
+              // digested by reading; a decrypting layer verifies its integrity at its end
+            }
+          }
+        } catch (InterruptedException stopped) {
+          return; // closed by the reader
+        } catch (Throwable t) {
+          last = new Chunk(null, 0, 0, t);
+        }
+        if (!closed) {
+          try {
+            full.put(last);
+          } catch (InterruptedException stopped) {
+            // closed by the reader
+          }
+        }
+      }, "archive-inflate");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Compressed bytes consumed when the chunk being read was inflated. */
+    long compressed() {
+      return compressedSoFar;
+    }
+
+    private boolean next() throws IOException {
+      if (current == END) {
+        return false;
+      }
+      if (current != null) {
+        free.add(current.buf());
+      }
+      try {
+        current = full.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading the archive");
+      }
+      pos = 0;
+      if (current.failure() != null) {
+        Throwable t = current.failure();
+        current = END;
+        if (t instanceof IOException io) {
+          throw io;
+        }
+        if (t instanceof RuntimeException re) {
+          throw re;
+        }
+        if (t instanceof Error er) {
+          throw er;
+        }
+        throw new IOException(t);
+      }
+      if (current == END) {
+        return false;
+      }
+      compressedSoFar = current.compressed();
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (current == null || current != END && pos == current.len()) {
+        if (!next()) {
+          return -1;
+        }
+      }
+      if (current == END) {
+        return -1;
+      }
+      int n = Math.min(len, current.len() - pos);
+      System.arraycopy(current.buf(), pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private static final class Counting extends FilterInputStream {
-    long count;
+    volatile long count;
 
     Counting(InputStream in) {
       super(in);

@@ -59,13 +59,24 @@ public class RestoreActivitiesImpl implements RestoreActivities {
 
   @Override
   public RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot) {
-    return ActivityErrors.run(() -> {
-      CaConfig c = config.ca(ca);
-      BackupStore store = new BackupStore(c.backups().store(), ca);
-      StoredBackup stored = store.find(backup);
-      Path archive = Path.of(stored.archive());
-      ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
-          ArchiveReader.Limits.DEFAULT, null, Heartbeat.of("verify " + stored.backupId()));
+    return ActivityErrors.run(() -> verifyUnchecked(config.ca(ca), ca, backup, allowForeignRoot));
+  }
+
+  private RestorePlan verifyUnchecked(CaConfig c, String ca, String backup, boolean allowForeignRoot)
+      throws IOException {
+    BackupStore store = new BackupStore(c.backups().store(), ca);
+    StoredBackup stored = store.find(backup);
+    Path archive = Path.of(stored.archive()); // listed only when it is the store's own name for it
+    ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
+        ArchiveReader.Limits.DEFAULT, null,
+        Heartbeat.of("verify " + stored.backupId()));
+    return checkVerified(c, ca, stored, archive, v, allowForeignRoot);
+  }
+
+  /** What verifyBackup requires of a read that returned, whatever the read extracted. */
+  private static RestorePlan checkVerified(CaConfig c, String ca, StoredBackup stored, Path archive,
+      ArchiveReader.Verified v, boolean allowForeignRoot) throws IOException {
+    {
       if (!v.sha256().equals(stored.sha256())) {
         throw new UnsafeArchiveException("backup " + stored.backupId() + " has SHA-256 " + v.sha256()
             + " but was stored with " + stored.sha256() + ": it changed on disk since; refused");
@@ -86,70 +97,214 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       log.info("backup {} of CA {} verified: {} entries, {} bytes", stored.backupId(), ca, v.entries(), v.bytes());
       return new RestorePlan(stored.backupId(), archive.toString(), v.sha256(), m.createdAt(), m.dbType(),
           m.rootFingerprint(), m.roots(), v.entries(), v.bytes());
-    });
+    }
   }
 
   @Override
-  public void stage(String ca, RestorePlan plan, String tag) {
-    ActivityErrors.runVoid(() -> {
+  public RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, String tag) {
+    return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
-      List<Path> roots = plan.roots().stream().map(Path::of).toList();
-      discard(roots, tag);
+      BackupStore store = new BackupStore(c.backups().store(), ca);
+      StoredBackup stored = store.find(backup);
+      List<Path> hint = rootsHint(c, stored, allowForeignRoot);
+      if (hint == null) {
+        // No usable hint: the two reads of an approval-gated restore, in one activity.
+        RestorePlan plan = verifyUnchecked(c, ca, stored.backupId(), allowForeignRoot);
+        stageChecked(c, plan, tag);
+        return plan;
+      }
+      Path archive = Path.of(stored.archive());
+      log.info("backup {} of CA {}: verifying and extracting beside {} in one read", stored.backupId(), ca, hint);
+      discard(hint, tag);
       try {
-        stageUnchecked(c, plan, roots, tag);
+        Staging staging = new Staging(hint, tag, true);
+        ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
+            ArchiveReader.Limits.DEFAULT, staging,
+            Heartbeat.of("verify and extract " + stored.backupId()));
+        // Trusted from here on only: the read returned, the manifest accounts for every entry.
+        RestorePlan plan = checkVerified(c, ca, stored, archive, v, allowForeignRoot);
+        if (staging.strayed != null || !plan.roots().equals(hint.stream().map(Path::toString).toList())) {
+          log.info("backup {}: its record's roots {} are not its manifest's {}{}; staging in a second read",
+              plan.backupId(), hint, plan.roots(), staging.strayed == null ? "" : " (" + staging.strayed + ")");
+          discard(hint, tag);
+          stageChecked(c, plan, tag);
+          return plan;
+        }
+        finishStaging(c, plan, hint, tag, v, staging);
+        return plan;
       } catch (Exception e) {
-        discard(roots, tag);
+        discard(hint, tag);
         throw e;
       }
     });
   }
 
-  private void stageUnchecked(CaConfig c, RestorePlan plan, List<Path> roots, String tag) throws IOException {
-    Map<Path, Integer> dirModes = new HashMap<>();
-    List<Path> written = new ArrayList<>();
-    ArchiveReader.Sink sink = new ArchiveReader.Sink() {
-      @Override
-      public void directory(String path, int mode) throws IOException {
-        Path target = map(roots, path, tag);
-        Files.createDirectories(target);
-        dirModes.put(target, mode);
-        written.add(target);
+  /**
+   * The roots a backup's record names, if extracting into their staging directories during the
+   * verifying read can only be right: absolute and normalised, the configured ca.json under one
+   * of them (a backup of a CA configured elsewhere is refused by the verification), and the
+   * record's root the trust anchor unless a foreign root is allowed (otherwise the verification
+   * refuses it first, without writing anything).
+   */
+  private static List<Path> rootsHint(CaConfig c, StoredBackup stored, boolean allowForeignRoot) throws IOException {
+    if (stored.roots() == null || stored.roots().isEmpty() || stored.rootFingerprint() == null) {
+      return null;
+    }
+    List<Path> roots = new ArrayList<>();
+    for (String r : stored.roots()) {
+      if (r == null || !r.startsWith("/")) {
+        return null;
       }
+      Path p = Path.of(r);
+      if (!p.normalize().equals(p) || p.getParent() == null) {
+        return null;
+      }
+      roots.add(p);
+    }
+    if (roots.stream().noneMatch(c.caConfig()::startsWith)) {
+      return null;
+    }
+    if (!allowForeignRoot && !stored.rootFingerprint().equals(Fingerprints.ofFile(c.rootCert()))) {
+      return null;
+    }
+    return roots;
+  }
 
-      @Override
-      public OutputStream file(String path, int mode) throws IOException {
-        Path target = map(roots, path, tag);
-        Files.createDirectories(target.getParent());
-        written.add(target);
-        OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(target, permissions(mode));
-        return new java.io.FilterOutputStream(out) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            try {
-              out.write(b, off, len);
-            } catch (IOException e) {
-              throw DiskErrors.naming(target, e);
-            }
+  @Override
+  public void discardStagingOf(String ca, String backup, String tag) {
+    ActivityErrors.runVoid(() -> {
+      CaConfig c = config.ca(ca);
+      StoredBackup stored;
+      try {
+        stored = new BackupStore(c.backups().store(), ca).find(backup);
+      } catch (RuntimeException noSuchBackup) {
+        return; // nothing was staged for a backup that is not there
+      }
+      if (stored.roots() != null) {
+        List<Path> roots = new ArrayList<>();
+        for (String r : stored.roots()) {
+          if (r != null && r.startsWith("/") && Path.of(r).getParent() != null) {
+            roots.add(Path.of(r));
           }
-        };
+        }
+        discard(roots, tag);
       }
+    });
+  }
 
-      @Override
-      public void symlink(String path, String target) throws IOException {
-        Path link = map(roots, path, tag);
-        Files.createDirectories(link.getParent());
-        Files.createSymbolicLink(link, Path.of(target));
-        written.add(link);
+  @Override
+  public void stage(String ca, RestorePlan plan, String tag) {
+    ActivityErrors.runVoid(() -> stageChecked(config.ca(ca), plan, tag));
+  }
+
+  private void stageChecked(CaConfig c, RestorePlan plan, String tag) throws IOException {
+    List<Path> roots = plan.roots().stream().map(Path::of).toList();
+    discard(roots, tag);
+    try {
+      stageUnchecked(c, plan, roots, tag);
+    } catch (Exception e) {
+      discard(roots, tag);
+      throw e;
+    }
+  }
+
+  /**
+   * Extracts into the staging directories of the given roots. With {@code tolerant}, an entry
+   * outside them is not written and not refused here: it is noted ({@link #strayed}) and the
+   * read goes on, so the verification's own checks decide what the archive is.
+   */
+  private static final class Staging implements ArchiveReader.Sink {
+    final Map<Path, Integer> dirModes = new HashMap<>();
+    final List<Path> written = new ArrayList<>();
+    private final List<Path> roots;
+    private final String tag;
+    private final boolean tolerant;
+    String strayed;
+
+    Staging(List<Path> roots, String tag, boolean tolerant) {
+      this.roots = roots;
+      this.tag = tag;
+      this.tolerant = tolerant;
+    }
+
+    private Path target(String path) {
+      if (strayed != null) {
+        return null; // extraction abandoned: the verification goes on, a second read stages
       }
-    };
+      try {
+        return map(roots, path, tag);
+      } catch (UnsafeArchiveException e) {
+        if (!tolerant) {
+          throw e;
+        }
+        strayed = path + " lies outside " + roots;
+        return null;
+      }
+    }
+
+    @Override
+    public void directory(String path, int mode) throws IOException {
+      Path target = target(path);
+      if (target == null) {
+        return;
+      }
+      Files.createDirectories(target);
+      dirModes.put(target, mode);
+      written.add(target);
+    }
+
+    @Override
+    public OutputStream file(String path, int mode) throws IOException {
+      Path target = target(path);
+      if (target == null) {
+        return OutputStream.nullOutputStream();
+      }
+      Files.createDirectories(target.getParent());
+      written.add(target);
+      OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Files.setPosixFilePermissions(target, permissions(mode));
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          try {
+            out.write(b, off, len);
+          } catch (IOException e) {
+            throw DiskErrors.naming(target, e); // a full disk, named: not the archive's fault
+          }
+        }
+      };
+    }
+
+    @Override
+    public void symlink(String path, String target) throws IOException {
+      Path link = target(path);
+      if (link == null) {
+        return;
+      }
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, Path.of(target));
+      written.add(link);
+    }
+  }
+
+  private void stageUnchecked(CaConfig c, RestorePlan plan, List<Path> roots, String tag) throws IOException {
+    Staging staging = new Staging(roots, tag, false);
     Path archive = Path.of(plan.archive());
     ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, plan.backupId()),
-        ArchiveReader.Limits.DEFAULT, sink, Heartbeat.of("extract " + plan.backupId()));
+        ArchiveReader.Limits.DEFAULT,
+        staging, Heartbeat.of("extract " + plan.backupId()));
     if (!v.sha256().equals(plan.sha256())) {
       throw new UnsafeArchiveException(plan.archive() + " changed between its verification and its"
           + " extraction; refused");
     }
+    finishStaging(c, plan, roots, tag, v, staging);
+  }
+
+  /** Modes, owner, and the staged root certificate checked against the verified one. */
+  private static void finishStaging(CaConfig c, RestorePlan plan, List<Path> roots, String tag,
+      ArchiveReader.Verified v, Staging staging) throws IOException {
+    Map<Path, Integer> dirModes = staging.dirModes;
+    List<Path> written = staging.written;
     // Directory modes last, deepest first, so a 0700 or 0500 directory does not block its children.
     dirModes.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
         .forEach(e -> {

@@ -184,7 +184,7 @@ public final class BackupStore {
           + e.getMessage() + "); kept as " + rejected + ". Check the store's disk, then back up again", e);
     }
     StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), sha256, size,
-        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(),
+        m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots(),
         encrypted ? recipient.fingerprint() : null);
     writeRecord(stored);
     return stored;

@@ -120,9 +120,18 @@ class HostileRestoreTest {
 
       RestoreActivitiesImpl restore = new RestoreActivitiesImpl(lab.config());
       assertEquals(real.sha256(), restore.verifyBackup(CA, "real-1", false).sha256(), "the real backup verifies");
+      assertEquals(m.roots(), real.roots(), "the record names the manifest's roots");
+      RestorePlan onePass = restore.verifyAndStage(CA, "real-1", false, "real");
+      assertEquals(real.sha256(), onePass.sha256(), "the real backup verifies and stages in one read");
+      Path staged = lab.stepPath().resolveSibling("step.restoring-real");
+      assertEquals(Files.readString(lab.caJson()), Files.readString(staged.resolve("config/ca.json")));
+      restore.discardStaging(CA, onePass, "real");
+      assertFalse(Files.exists(staged, LinkOption.NOFOLLOW_LINKS));
 
       lab.ctl("stop"); // nothing may change the lab while it is watched: not even the CA's own log
-      String before = ArchiveKit.treeDigest(lab.dir());
+      // The planted records are rewritten below (to steer the one-read path): not the lab's data.
+      Path[] records = cases.keySet().stream().map(id -> store.dir().resolve(id + ".json")).toArray(Path[]::new);
+      String before = ArchiveKit.treeDigest(lab.dir(), records);
       int n = 0;
       for (Case c : cases.values()) {
         ApplicationFailure verify = assertThrows(ApplicationFailure.class, () -> restore.verifyBackup(CA, c.id(), false));
@@ -141,7 +150,21 @@ class HostileRestoreTest {
         Predicate<String> expected = c.stageMessage() != null ? c.stageMessage() : c.verifyMessage();
         assertTrue(expected.test(stage.getOriginalMessage()), c.id() + ": " + stage.getOriginalMessage());
         assertFalse(Files.exists(lab.stepPath().resolveSibling("step.restoring-" + tag), LinkOption.NOFOLLOW_LINKS));
-        assertEquals(before, ArchiveKit.treeDigest(lab.dir()), c.id() + " changed the lab");
+        assertEquals(before, ArchiveKit.treeDigest(lab.dir(), records), c.id() + " changed the lab");
+
+        // One read that verifies and stages, steered by a record that claims this lab's roots
+        // and trust anchor, so every case really is extracted while it is read: refused with
+        // the verification's own message, the staging gone, nothing else changed.
+        plant(store, c.id(), Files.readAllBytes(c.archive()), m.roots(), anchor);
+        String tag1 = "onepass" + n;
+        ApplicationFailure both = assertThrows(ApplicationFailure.class,
+            () -> restore.verifyAndStage(CA, c.id(), false, tag1));
+        System.out.println(c.id() + ": verifyAndStage refused: " + both.getOriginalMessage());
+        assertEquals(c.type(), both.getType(), c.id());
+        assertTrue(both.isNonRetryable(), c.id());
+        assertTrue(c.verifyMessage().test(both.getOriginalMessage()), c.id() + ": " + both.getOriginalMessage());
+        assertFalse(Files.exists(lab.stepPath().resolveSibling("step.restoring-" + tag1), LinkOption.NOFOLLOW_LINKS));
+        assertEquals(before, ArchiveKit.treeDigest(lab.dir(), records), c.id() + " (one read) changed the lab");
       }
       assertFalse(Files.exists(tmp.resolve("planted")));
       assertFalse(Files.exists(lab.dir().resolve("planted")));
@@ -185,10 +208,16 @@ class HostileRestoreTest {
 
   /** An archive in the store with the record that makes it a listed, restorable backup. */
   private static Path plant(BackupStore store, String id, byte[] archive) throws Exception {
+    return plant(store, id, archive, null, null);
+  }
+
+  /** ... with a record that names roots and a root fingerprint, as a real one does. */
+  private static Path plant(BackupStore store, String id, byte[] archive, List<String> roots, String root)
+      throws Exception {
     Path target = store.archive(id);
     Files.write(target, archive);
     StoredBackup record = new StoredBackup(id, CA, target.toString(), ArchiveKit.sha256(target), archive.length,
-        Instant.now().toString(), "planted", "badgerv2", null, null, null);
+        Instant.now().toString(), "planted", "badgerv2", root, null, roots, null);
     Files.write(store.dir().resolve(id + ".json"), JSON.writeValueAsBytes(record));
     return target;
   }

@@ -148,7 +148,7 @@ class CrashIT {
 
   @ParameterizedTest(name = "recovery, worker killed at {0} ({1})")
   @CsvSource({
-      "Stage, mid-extract",
+      "VerifyAndStage, mid-extract (verified and staged in one read)",
       "SwapIn, moving the live data aside",
       "StartCa, before the CA start",
       "CheckServiceStatus, mid-validation"})

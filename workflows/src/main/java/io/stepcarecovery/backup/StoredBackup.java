@@ -1,8 +1,13 @@
 package io.stepcarecovery.backup;
 
+import java.util.List;
+
 /**
  * A backup published in the store and verified by re-reading it.
  *
+ * @param roots the absolute paths its archive restores, as its manifest says (null in records
+ *     written before this field existed). Only a hint: a restore still takes the roots from the
+ *     manifest it verified, and uses this to extract during that same read when they agree.
  * @param encryptedTo the OpenPGP fingerprint the archive is encrypted to, or null (clear)
  */
 public record StoredBackup(
@@ -16,4 +21,5 @@ public record StoredBackup(
     String dbType,
     String rootFingerprint,
     String intermediateFingerprint,
+    List<String> roots,
     String encryptedTo) {}

@@ -16,6 +16,9 @@ import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.restore.SwapReport;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +29,8 @@ import java.util.List;
  */
 public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   static final int RESTORE = 1, START = 2, ACME = 3, ISSUANCE = 4, INGRESS = 5, HTTPS = 6;
+  static final String CONCURRENT_FINAL_CHECKS = "concurrent-final-checks";
+  static final String LOCAL_DESCRIBE = "local-describe";
 
   private final Progress progress = new Progress(List.of(
       "Restore Step-CA data",
@@ -51,8 +56,12 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(
           "recovery input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
     }
-    Platform platform = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
-        progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
+    // Version 1: describePlatform (the config, read where the workflow runs) as a local activity.
+    Platform platform = Workflow.getVersion(LOCAL_DESCRIBE, Workflow.DEFAULT_VERSION, 1) >= 1
+        ? ActivityPlans.local(ProbeActivities.class, ActivityPlans.LOCAL_QUICK,
+            progress.summary(RESTORE, request.ca())).describePlatform(request.ca())
+        : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
+            progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
     CaDescription ca = platform.ca();
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
     List<ChecklistItem> checklist = new ArrayList<>();
@@ -97,8 +106,18 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     checklist.addAll(services);
 
     // The rest of the runbook's checklist: service status and trust, for the final report.
-    checklist.addAll(Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
-    checklist.addAll(Checklists.trust(ca, "Checklist · trust · " + ca.url()));
+    if (Workflow.getVersion(CONCURRENT_FINAL_CHECKS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Version 1: the two are independent; both at once.
+      Promise<List<ChecklistItem>> status = Async.function(() ->
+          Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
+      Promise<List<ChecklistItem>> trust = Async.function(() ->
+          Checklists.trust(ca, "Checklist · trust · " + ca.url()));
+      checklist.addAll(status.get());
+      checklist.addAll(trust.get());
+    } else {
+      checklist.addAll(Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
+      checklist.addAll(Checklists.trust(ca, "Checklist · trust · " + ca.url()));
+    }
     checklist = Checklists.ordered(checklist);
     boolean ok = Checklists.allPassed(checklist);
     long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();

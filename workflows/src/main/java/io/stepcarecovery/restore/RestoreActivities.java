@@ -24,6 +24,24 @@ public interface RestoreActivities {
   @ActivityMethod
   void stage(String ca, RestorePlan plan, String tag);
 
+  /**
+   * {@link #verifyBackup} and {@link #stage} in one read of the archive, for a restore with no
+   * approval gate: the archive is extracted into the staging directories as it is verified, and
+   * trusted only once the whole read and every check of {@link #verifyBackup} passed; on any
+   * failure the staging is removed and nothing else changed. Staging during the read needs the
+   * roots before the manifest (the last entry) is read: they come from the backup's record, and
+   * are used only when they hold the configured ca.json and the record's root is the trust
+   * anchor (or a foreign root is allowed); a stray entry or roots that differ from the verified
+   * manifest's fall back to a second, staging read. Without that hint (older records) it is
+   * verify, then stage, as two reads. Idempotent.
+   */
+  @ActivityMethod
+  RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, String tag);
+
+  /** Removes the staging of {@link #verifyAndStage} after it failed (it needs no plan). */
+  @ActivityMethod
+  void discardStagingOf(String ca, String backup, String tag);
+
   /** CA stopped: moves each live root to {@code <root>.pre-restore-<tag>} and the staged one in. */
   @ActivityMethod
   SwapReport swapIn(String ca, RestorePlan plan, String tag);

@@ -31,6 +31,7 @@ public final class RestoreProcedure {
   private static final DateTimeFormatter TAG =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final int HEALTH_TIMEOUT_SECONDS = 45;
+  static final String ONE_VERIFIED_PASS = "one-verified-pass";
 
   /** Which progress step each part of the procedure reports on. */
   public record StepNumbers(int verify, int approval, int stage, int stop, int swap, int start) {}
@@ -82,53 +83,14 @@ public final class RestoreProcedure {
     String where = ca.name() + " on " + ca.host();
     String tag = TAG.format(Instant.ofEpochMilli(Workflow.currentTimeMillis()));
 
-    progress.running(steps.verify(), where, "backup " + request.backupOrLatest());
-    RestorePlan plan;
-    try {
-      int deadline = HostGate.deadline(request.workerDeadlineSeconds());
-      RestoreActivities gated = ActivityPlans.stub(RestoreActivities.class, host,
-          HostGate.options(ActivityPlans.BULK, deadline), progress.summary(steps.verify(), where));
-      plan = HostGate.call(progress, steps.verify(), ca.host(), deadline,
-          () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed()));
-    } catch (ActivityFailure | ApplicationFailure e) {
-      progress.failed(steps.verify(), Failures.rootMessage(e));
-      throw e;
-    }
-    try {
-      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
-          progress.summary(steps.verify(), where)).lockCa(ca.name(), owner());
-      locked = ca;
-    } catch (ActivityFailure e) {
-      progress.failed(steps.verify(), Failures.rootMessage(e));
-      throw e;
-    }
-    progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
-        + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
-
-    if (request.needsApproval()) {
-      progress.running(steps.approval(), where, "waiting for approve or abort (signal)");
-      Workflow.await(() -> approved || aborted != null);
-      if (aborted != null) {
-        progress.failed(steps.approval(), "aborted: " + aborted);
-        throw ApplicationFailure.newNonRetryableFailure("restore aborted before anything changed: "
-            + aborted, "Aborted");
-      }
-      progress.done(steps.approval(), "approved");
-    } else if (steps.approval() != steps.verify()) {
-      progress.skipped(steps.approval(), "not requested");
-    }
-
     RestoreActivities files = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
         progress.summary(steps.stage(), where));
-    progress.running(steps.stage(), where, "extracting beside the live data; CA still running");
-    try {
-      files.stage(ca.name(), plan, tag);
-    } catch (ActivityFailure e) {
-      progress.failed(steps.stage(), Failures.rootMessage(e));
-      discardStaging(host, ca, plan, tag);
-      throw e;
-    }
-    progress.done(steps.stage(), plan.bytes() + " bytes staged");
+    // Version 1: without an approval gate, the CA is locked first and the archive is verified
+    // and staged in one read (verifyAndStage); histories of version 0 replay the old order.
+    boolean onePass = Workflow.getVersion(ONE_VERIFIED_PASS, Workflow.DEFAULT_VERSION, 1) >= 1
+        && !request.needsApproval();
+    RestorePlan plan = onePass ? verifyAndStage(ca, request, host, where, tag)
+        : verifyThenStage(ca, request, host, where, tag, files);
 
     progress.running(steps.stop(), where);
     StopReport stop;
@@ -167,6 +129,109 @@ public final class RestoreProcedure {
       progress.failed(steps.start(), "the restored CA did not come up: " + why);
       return new Restored(plan, tag, swap, stop, null, why, !swap.movedAside().isEmpty());
     }
+  }
+
+  /** Version 0, and any restore with an approval gate: verify → lock → (approval) → stage. */
+  private RestorePlan verifyThenStage(CaDescription ca, RestoreRequest request, String host, String where,
+      String tag, RestoreActivities files) {
+    progress.running(steps.verify(), where, "backup " + request.backupOrLatest());
+    RestorePlan plan;
+    try {
+      int deadline = HostGate.deadline(request.workerDeadlineSeconds());
+      RestoreActivities gated = ActivityPlans.stub(RestoreActivities.class, host,
+          HostGate.options(ActivityPlans.BULK, deadline), progress.summary(steps.verify(), where));
+      plan = HostGate.call(progress, steps.verify(), ca.host(), deadline,
+          () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed()));
+    } catch (ActivityFailure | ApplicationFailure e) {
+      progress.failed(steps.verify(), Failures.rootMessage(e));
+      throw e;
+    }
+    try {
+      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
+          progress.summary(steps.verify(), where)).lockCa(ca.name(), owner());
+      locked = ca;
+    } catch (ActivityFailure e) {
+      progress.failed(steps.verify(), Failures.rootMessage(e));
+      throw e;
+    }
+    progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
+        + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
+
+    if (request.needsApproval()) {
+      progress.running(steps.approval(), where, "waiting for approve or abort (signal)");
+      Workflow.await(() -> approved || aborted != null);
+      if (aborted != null) {
+        progress.failed(steps.approval(), "aborted: " + aborted);
+        throw ApplicationFailure.newNonRetryableFailure("restore aborted before anything changed: "
+            + aborted, "Aborted");
+      }
+      progress.done(steps.approval(), "approved");
+    } else if (steps.approval() != steps.verify()) {
+      progress.skipped(steps.approval(), "not requested");
+    }
+
+    progress.running(steps.stage(), where, "extracting beside the live data; CA still running");
+    try {
+      files.stage(ca.name(), plan, tag);
+    } catch (ActivityFailure e) {
+      progress.failed(steps.stage(), Failures.rootMessage(e));
+      discardStaging(host, ca, plan, tag);
+      throw e;
+    }
+    progress.done(steps.stage(), plan.bytes() + " bytes staged");
+    return plan;
+  }
+
+  /**
+   * Version 1 without an approval gate: lock the CA (the first call to its host, so a missing
+   * worker is reported here, before anything is touched), then one read that verifies the
+   * archive and extracts it beside the live data while the CA runs. The activity trusts the
+   * staged data only after the whole read and every check passed, and removes it otherwise.
+   */
+  private RestorePlan verifyAndStage(CaDescription ca, RestoreRequest request, String host, String where,
+      String tag) {
+    progress.running(steps.verify(), where, "backup " + request.backupOrLatest()
+        + ": verifying and extracting beside the live data in one read; CA still running");
+    int deadline = HostGate.deadline(request.workerDeadlineSeconds());
+    try {
+      CaServiceActivities gated = ActivityPlans.stub(CaServiceActivities.class, host,
+          HostGate.options(ActivityPlans.QUICK, deadline), progress.summary(steps.verify(), where));
+      HostGate.call(progress, steps.verify(), ca.host(), deadline, () -> {
+        gated.lockCa(ca.name(), owner());
+        return null;
+      });
+      locked = ca;
+    } catch (ActivityFailure | ApplicationFailure e) {
+      progress.failed(steps.verify(), Failures.rootMessage(e));
+      throw e;
+    }
+    RestorePlan plan;
+    try {
+      plan = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
+              progress.summary(steps.verify(), where))
+          .verifyAndStage(ca.name(), request.backupOrLatest(), request.foreignRootAllowed(), tag);
+    } catch (ActivityFailure e) {
+      progress.failed(steps.verify(), Failures.rootMessage(e));
+      Workflow.newDetachedCancellationScope(() -> {
+        try {
+          ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.QUICK, "Clean up staging · " + ca.name())
+              .discardStagingOf(ca.name(), request.backupOrLatest(), tag);
+        } catch (ActivityFailure cleanup) {
+          // The failure to report is the verification's; leftover staging is only a copy.
+          log.warn("staging of {} not cleaned up: {}", tag, Failures.rootMessage(cleanup));
+        }
+      }).run();
+      throw e;
+    }
+    progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
+        + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
+    if (steps.approval() != steps.verify()) {
+      progress.skipped(steps.approval(), "not requested");
+    }
+    if (steps.stage() != steps.verify()) {
+      progress.done(steps.stage(), plan.bytes() + " bytes staged, in the verifying read");
+    }
+    return plan;
   }
 
   /** Stop, put the moved-aside data back (the restored data is moved aside too), start. */

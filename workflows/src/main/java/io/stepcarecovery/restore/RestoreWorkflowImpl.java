@@ -9,6 +9,9 @@ import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +19,8 @@ import java.util.List;
 public class RestoreWorkflowImpl implements RestoreWorkflow {
   static final int VERIFY = 1, APPROVAL = 2, STAGE = 3, STOP = 4, SWAP = 5, START = 6, VALIDATE = 7,
       ROLLBACK = 8;
+  static final String CONCURRENT_CHECKLIST = "concurrent-checklist";
+  static final String LOCAL_DESCRIBE = "local-describe";
 
   private final Progress progress = new Progress(List.of(
       "Fetch and verify backup",
@@ -43,15 +48,31 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(
           "restore input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
     }
-    CaDescription ca = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
-        progress.summary(VERIFY, request.ca())).describe(request.ca());
+    // Version 1: describe (the config, read where the workflow runs) as a local activity.
+    CaDescription ca = Workflow.getVersion(LOCAL_DESCRIBE, Workflow.DEFAULT_VERSION, 1) >= 1
+        ? ActivityPlans.local(ProbeActivities.class, ActivityPlans.LOCAL_QUICK,
+            progress.summary(VERIFY, request.ca())).describe(request.ca())
+        : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
+            progress.summary(VERIFY, request.ca())).describe(request.ca());
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
 
     progress.running(VALIDATE, ca.url());
     List<ChecklistItem> checklist = new ArrayList<>();
     String summary = progress.summary(VALIDATE, ca.url());
-    checklist.addAll(Checklists.serviceStatus(ca, summary));
-    if (r.startFailure() == null) {
+    if (r.startFailure() != null) {
+      checklist.addAll(Checklists.serviceStatus(ca, summary));
+    } else if (Workflow.getVersion(CONCURRENT_CHECKLIST, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Version 1: the four checks are independent of each other; all at once, then in order.
+      List<Promise<List<ChecklistItem>>> all = List.of(
+          Async.function(() -> Checklists.serviceStatus(ca, summary)),
+          Async.function(() -> Checklists.acme(ca, summary)),
+          Async.function(() -> Checklists.trust(ca, summary)),
+          Async.function(() -> Checklists.issuance(ca, summary)));
+      for (Promise<List<ChecklistItem>> p : all) {
+        checklist.addAll(p.get());
+      }
+    } else {
+      checklist.addAll(Checklists.serviceStatus(ca, summary));
       checklist.addAll(Checklists.acme(ca, summary));
       checklist.addAll(Checklists.trust(ca, summary));
       checklist.addAll(Checklists.issuance(ca, summary));
