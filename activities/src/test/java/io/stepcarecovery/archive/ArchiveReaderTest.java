@@ -88,6 +88,64 @@ class ArchiveReaderTest {
     return refuse(archive, Limits.DEFAULT, expected);
   }
 
+  /**
+   * The inflating thread never outlives a read: not when the read succeeds, not when a sink fails
+   * half way (its failure is what the caller sees), not when the archive is refused.
+   */
+  @Test
+  void theInflatingThreadEndsWithEveryRead() throws Exception {
+    // big enough for many chunks in flight: a file of 8 MiB of random bytes
+    byte[] big = new byte[8 << 20];
+    new java.util.Random(6).nextBytes(big);
+    Path large = writeArchive(tmp.resolve("large.tar.gz"), remanifest(plus(ents, file(S + "/db/big.vlog", big))));
+    assertTrue(ArchiveReader.verify(large).bytes() > big.length, "the whole stream was read");
+    assertFalse(inflating(), "after a read that returned");
+
+    java.io.IOException full = new java.io.IOException("No space left on device");
+    ArchiveReader.Sink failing = new ArchiveReader.Sink() {
+      @Override
+      public void directory(String path, int mode) {}
+
+      @Override
+      public java.io.OutputStream file(String path, int mode) {
+        return new java.io.OutputStream() {
+          long n;
+
+          @Override
+          public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws java.io.IOException {
+            if ((n += len) > (1 << 20)) {
+              throw full;
+            }
+          }
+        };
+      }
+
+      @Override
+      public void symlink(String path, String target) {}
+    };
+    UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class,
+        () -> ArchiveReader.read(large, Limits.DEFAULT, failing, b -> {}));
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    assertFalse(inflating(), "after a sink failed mid-file");
+
+    byte[] whole = Files.readAllBytes(large);
+    Path cut = tmp.resolve("cut.tar.gz");
+    Files.write(cut, Arrays.copyOf(whole, whole.length / 3));
+    assertThrows(UnsafeArchiveException.class, () -> ArchiveReader.verify(cut));
+    assertFalse(inflating(), "after a truncated archive");
+  }
+
+  /** read() joins its inflating thread before it returns or throws: none may be left. */
+  private static boolean inflating() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("archive-inflate") && t.isAlive());
+  }
+
   @Test
   void validArchiveVerifies_extractsAsWritten_andGnuTarListsIt() throws Exception {
     ArchiveReader.Verified v = ArchiveReader.read(valid, Limits.DEFAULT, ArchiveKit.naiveSink(extract), b -> {});
