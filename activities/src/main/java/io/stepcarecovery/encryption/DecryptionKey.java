@@ -28,7 +28,10 @@ import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
-import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
+import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import java.security.Provider;
+import java.security.Security;
 
 /**
  * The private key that opens encrypted backups ({@code backups.decryptKey}, with an optional
@@ -36,6 +39,9 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
  * nor the passphrase leaves this class: errors name files and key ids, never their content.
  */
 public final class DecryptionKey {
+  private static final Provider BC = new BouncyCastleProvider();
+  /** The JDK's own provider of AES/CFB, with the CPU's AES instructions. */
+  private static final Provider JDK_AES = Security.getProvider("SunJCE");
   private final Path file;
   private final Path passphraseFile;
   private final List<PGPSecretKeyRing> rings;
@@ -109,7 +115,9 @@ public final class DecryptionKey {
       PGPPrivateKey priv = unlock(secret);
       InputStream clear;
       try {
-        clear = pk.getDataStream(new BcPublicKeyDataDecryptorFactory(priv));
+        // As in RecipientKey: the session key through Bouncy Castle, the data through the JDK's AES.
+        clear = pk.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder()
+            .setProvider(BC).setContentProvider(JDK_AES).build(priv));
       } catch (PGPException e) {
         throw new UnsafeArchiveException(what + " cannot be decrypted with the key in " + file + ": "
             + e.getMessage());

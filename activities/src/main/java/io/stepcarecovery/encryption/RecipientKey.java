@@ -30,7 +30,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 
 /**
@@ -154,8 +154,10 @@ public final class RecipientKey {
    * the result finishes the OpenPGP packets and closes {@code target}.
    */
   public OutputStream encrypting(OutputStream target, String fileName) throws IOException {
+    // The data through the JDK's AES (hardware-accelerated: ~10x Bouncy Castle's lightweight
+    // engine here), the session key through Bouncy Castle, which knows every OpenPGP key type.
     PGPEncryptedDataGenerator enc = new PGPEncryptedDataGenerator(
-        new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+        new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
             .setWithIntegrityPacket(true)
             .setSecureRandom(new SecureRandom()));
     enc.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(encryptionKey));
