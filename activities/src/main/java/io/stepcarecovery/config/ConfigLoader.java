@@ -99,16 +99,9 @@ public final class ConfigLoader {
       if (ca.backups().keep() != null && ca.backups().keep() < 1) {
         p.fail(k + ".backups.keep", "a number of backups to keep, at least 1");
       }
-      for (String key : List.of("encryptTo", "decryptKey", "decryptPassphraseFile")) {
-        Path value = switch (key) {
-          case "encryptTo" -> ca.backups().encryptTo();
-          case "decryptKey" -> ca.backups().decryptKey();
-          default -> ca.backups().decryptPassphraseFile();
-        };
-        if (value != null) {
-          p.absolute(k + ".backups." + key, value);
-        }
-      }
+      p.absoluteIfSet(k + ".backups.encryptTo", ca.backups().encryptTo());
+      p.absoluteIfSet(k + ".backups.decryptKey", ca.backups().decryptKey());
+      p.absoluteIfSet(k + ".backups.decryptPassphraseFile", ca.backups().decryptPassphraseFile());
       if (ca.backups().decryptPassphraseFile() != null && ca.backups().decryptKey() == null) {
         p.fail(k + ".backups.decryptPassphraseFile", "to be set only with backups.decryptKey (the"
             + " private key it unlocks)");
@@ -197,6 +190,12 @@ public final class ConfigLoader {
       if (!value.isAbsolute()) {
         fail(key, "an absolute path, got relative '" + value + "' (the worker's working directory is"
             + " not a safe anchor for CA data)");
+      }
+    }
+
+    void absoluteIfSet(String key, Path value) {
+      if (value != null) {
+        absolute(key, value);
       }
     }
 

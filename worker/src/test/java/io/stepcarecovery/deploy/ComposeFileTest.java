@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker-compose.yml cannot be started here (no Docker engine), so it is checked two ways: the
@@ -167,17 +168,36 @@ class ComposeFileTest {
 
   @Test
   void secretFilesStayOutOfGit() throws IOException {
-    Path ignore = repo.resolve("deploy/secrets/.gitignore");
-    assertTrue(Files.isRegularFile(ignore) && Files.readAllLines(ignore).contains("*"),
-        ignore + " should ignore every file ('*') but itself and its README: passwords live there");
+    Path ignore = repo.resolve(".gitignore");
+    assertTrue(Files.readAllLines(ignore).contains("/deploy/secrets/"),
+        ignore + " should ignore /deploy/secrets/: the passwords live there");
     Iterator<Map.Entry<String, JsonNode>> it = compose.path("secrets").fields();
     assertTrue(it.hasNext(), "docker-compose.yml declares no secrets: passwords must come from files");
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String file = e.getValue().path("file").asText("");
-      assertTrue(file.startsWith("./deploy/secrets/") && !file.endsWith("README.md"),
+      assertTrue(file.startsWith("./deploy/secrets/"),
           "secret " + e.getKey() + " should be a file in deploy/secrets/, got '" + file + "'");
     }
+  }
+
+  @Test
+  void makePasswordsWritesEverySecretTheStackReadsAndKeepsExistingOnes(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("secrets");
+    LabCa.run(List.of(repo.resolve("deploy/make-passwords").toString(), dir.toString()), 30);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    Iterator<Map.Entry<String, JsonNode>> it = compose.path("secrets").fields();
+    List<String> made = new ArrayList<>();
+    while (it.hasNext()) {
+      String name = Path.of(it.next().getValue().path("file").asText()).getFileName().toString();
+      Path f = dir.resolve(name);
+      assertTrue(Files.size(f) >= 40, f + " holds a generated password");
+      assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+      made.add(Files.readString(f));
+    }
+    assertEquals(2, made.stream().distinct().count(), "two different passwords");
+    LabCa.run(List.of(repo.resolve("deploy/make-passwords").toString(), dir.toString()), 30);
+    assertEquals(made.get(0), Files.readString(dir.resolve("postgres_password")), "an existing password is kept");
   }
 
   @Test
