@@ -185,7 +185,7 @@ public final class ArchiveWriter {
   /** gzip's own default level, so archive sizes compare with the runbook's {@code tar -czf}. */
   static final int LEVEL = 6;
 
-  static MessageDigest sha256() {
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

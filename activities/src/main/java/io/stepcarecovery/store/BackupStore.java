@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stepcarecovery.archive.ArchiveReader;
+import io.stepcarecovery.archive.ArchiveWriter;
 import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.archive.UnsafeArchiveException;
 import io.stepcarecovery.backup.StoredBackup;
@@ -191,12 +192,7 @@ public final class BackupStore {
   }
 
   private static String sha256Of(Path file, LongConsumer progress) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = ArchiveWriter.sha256();
     byte[] buf = new byte[1 << 16];
     long read = 0;
     try (InputStream in = Files.newInputStream(file)) {
