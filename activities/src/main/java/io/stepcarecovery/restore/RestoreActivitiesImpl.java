@@ -58,24 +58,24 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   }
 
   @Override
-  public RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot) {
-    return ActivityErrors.run(() -> verifyUnchecked(config.ca(ca), ca, backup, allowForeignRoot));
+  public RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot, List<String> allowPaths) {
+    return ActivityErrors.run(() -> verifyUnchecked(config.ca(ca), ca, backup, allowForeignRoot, allowPaths));
   }
 
-  private RestorePlan verifyUnchecked(CaConfig c, String ca, String backup, boolean allowForeignRoot)
-      throws IOException {
+  private RestorePlan verifyUnchecked(CaConfig c, String ca, String backup, boolean allowForeignRoot,
+      List<String> allowPaths) throws IOException {
     BackupStore store = new BackupStore(c.backups().store(), ca);
     StoredBackup stored = store.find(backup);
     Path archive = Path.of(stored.archive()); // listed only when it is the store's own name for it
     ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
         ArchiveReader.Limits.DEFAULT, null,
         Heartbeat.of("verify " + stored.backupId()));
-    return checkVerified(c, ca, stored, archive, v, allowForeignRoot);
+    return checkVerified(c, ca, stored, archive, v, allowForeignRoot, allowPaths);
   }
 
   /** What verifyBackup requires of a read that returned, whatever the read extracted. */
   private static RestorePlan checkVerified(CaConfig c, String ca, StoredBackup stored, Path archive,
-      ArchiveReader.Verified v, boolean allowForeignRoot) throws IOException {
+      ArchiveReader.Verified v, boolean allowForeignRoot, List<String> allowPaths) throws IOException {
     {
       if (!v.sha256().equals(stored.sha256())) {
         throw new UnsafeArchiveException("backup " + stored.backupId() + " has SHA-256 " + v.sha256()
@@ -94,22 +94,26 @@ public class RestoreActivitiesImpl implements RestoreActivities {
             + m.caConfig() + ", but CA '" + ca + "' is configured at " + c.caConfig()
             + ": restoring would put its data elsewhere; check caConfig or pick another backup");
       }
+      // Where it goes is this host's decision: the manifest only says what is inside.
+      RestoreTargets.of(c, allowPaths).check(stored.backupId(), m.roots());
       log.info("backup {} of CA {} verified: {} entries, {} bytes", stored.backupId(), ca, v.entries(), v.bytes());
       return new RestorePlan(stored.backupId(), archive.toString(), v.sha256(), m.createdAt(), m.dbType(),
-          m.rootFingerprint(), m.roots(), v.entries(), v.bytes());
+          m.rootFingerprint(), m.roots(), v.entries(), v.bytes(), allowPaths);
     }
   }
 
   @Override
-  public RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, String tag) {
+  public RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, List<String> allowPaths,
+      String tag) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
       StoredBackup stored = store.find(backup);
-      List<Path> hint = rootsHint(c, stored, allowForeignRoot);
+      List<Path> hint = rootsHint(c, stored, allowForeignRoot, RestoreTargets.of(c, allowPaths));
       if (hint == null) {
-        // No usable hint: the two reads of an approval-gated restore, in one activity.
-        RestorePlan plan = verifyUnchecked(c, ca, stored.backupId(), allowForeignRoot);
+        // No usable hint: the two reads of an approval-gated restore, in one activity (a hint
+        // naming a path that is not this CA's is refused by that verification, unwritten).
+        RestorePlan plan = verifyUnchecked(c, ca, stored.backupId(), allowForeignRoot, allowPaths);
         stageChecked(c, plan, tag);
         return plan;
       }
@@ -122,7 +126,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
             ArchiveReader.Limits.DEFAULT, staging,
             Heartbeat.of("verify and extract " + stored.backupId()));
         // Trusted from here on only: the read returned, the manifest accounts for every entry.
-        RestorePlan plan = checkVerified(c, ca, stored, archive, v, allowForeignRoot);
+        RestorePlan plan = checkVerified(c, ca, stored, archive, v, allowForeignRoot, allowPaths);
         if (staging.strayed != null || !plan.roots().equals(hint.stream().map(Path::toString).toList())) {
           log.info("backup {}: its record's roots {} are not its manifest's {}{}; staging in a second read",
               plan.backupId(), hint, plan.roots(), staging.strayed == null ? "" : " (" + staging.strayed + ")");
@@ -144,9 +148,12 @@ public class RestoreActivitiesImpl implements RestoreActivities {
    * verifying read can only be right: absolute and normalised, the configured ca.json under one
    * of them (a backup of a CA configured elsewhere is refused by the verification), and the
    * record's root the trust anchor unless a foreign root is allowed (otherwise the verification
-   * refuses it first, without writing anything).
+   * refuses it first, without writing anything), and every root one of this CA's paths here
+   * (the record is as untrusted as the archive: not even a staging directory is made beside a
+   * path that is not the CA's).
    */
-  private static List<Path> rootsHint(CaConfig c, StoredBackup stored, boolean allowForeignRoot) throws IOException {
+  private static List<Path> rootsHint(CaConfig c, StoredBackup stored, boolean allowForeignRoot,
+      RestoreTargets targets) throws IOException {
     if (stored.roots() == null || stored.roots().isEmpty() || stored.rootFingerprint() == null) {
       return null;
     }
@@ -161,7 +168,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       }
       roots.add(p);
     }
-    if (roots.stream().noneMatch(c.caConfig()::startsWith)) {
+    if (roots.stream().noneMatch(c.caConfig()::startsWith) || !targets.permits(roots)) {
       return null;
     }
     if (!allowForeignRoot && !stored.rootFingerprint().equals(Fingerprints.ofFile(c.rootCert()))) {
@@ -181,9 +188,10 @@ public class RestoreActivitiesImpl implements RestoreActivities {
         return; // nothing was staged for a backup that is not there
       }
       if (stored.roots() != null) {
+        RestoreTargets targets = RestoreTargets.of(c, null);
         List<Path> roots = new ArrayList<>();
         for (String r : stored.roots()) {
-          if (r != null && r.startsWith("/") && Path.of(r).getParent() != null) {
+          if (r != null && r.startsWith("/") && targets.permits(List.of(Path.of(r)))) {
             roots.add(Path.of(r));
           }
         }
@@ -198,7 +206,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   }
 
   private void stageChecked(CaConfig c, RestorePlan plan, String tag) throws IOException {
-    List<Path> roots = plan.roots().stream().map(Path::of).toList();
+    List<Path> roots = RestoreTargets.of(c, plan.allowPaths()).check(plan.backupId(), plan.roots());
     discard(roots, tag);
     try {
       stageUnchecked(c, plan, roots, tag);
@@ -361,7 +369,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   @Override
   public SwapReport swapIn(String ca, RestorePlan plan, String tag) {
     return ActivityErrors.run(() -> {
-      config.ca(ca);
+      RestoreTargets.of(config.ca(ca), plan.allowPaths()).check(plan.backupId(), plan.roots());
       List<String> aside = new ArrayList<>();
       List<String> placed = new ArrayList<>();
       for (String r : plan.roots()) {
@@ -421,7 +429,12 @@ public class RestoreActivitiesImpl implements RestoreActivities {
 
   @Override
   public void discardStaging(String ca, RestorePlan plan, String tag) {
-    ActivityErrors.runVoid(() -> discard(plan.roots().stream().map(Path::of).toList(), tag));
+    ActivityErrors.runVoid(() -> {
+      // Only beside this CA's own paths: a plan is workflow data, not a licence to delete.
+      RestoreTargets targets = RestoreTargets.of(config.ca(ca), plan.allowPaths());
+      discard(plan.roots().stream().filter(r -> r != null && r.startsWith("/")).map(Path::of)
+          .filter(p -> targets.permits(List.of(p))).toList(), tag);
+    });
   }
 
   private static void discard(List<Path> roots, String tag) throws IOException {

@@ -133,6 +133,11 @@ final class ArchiveKit {
 
   /** Replaces the manifest with one that truthfully lists every other entry, and puts it last. */
   static List<Ent> remanifest(List<Ent> ents) throws IOException {
+    return remanifest(ents, manifestOf(ents).roots());
+  }
+
+  /** The same, claiming other roots: what a forger who can write to the store would do. */
+  static List<Ent> remanifest(List<Ent> ents, List<String> roots) throws IOException {
     Manifest old = manifestOf(ents);
     List<Ent> out = new ArrayList<>();
     List<FileEntry> files = new ArrayList<>();
@@ -147,7 +152,7 @@ final class ArchiveKit {
           type.equals("symlink") ? e.link() : null));
     }
     Manifest m = new Manifest(old.formatVersion(), old.backupId(), old.ca(), old.caUrl(), old.createdAt(),
-        old.reason(), old.dbType(), old.caConfig(), old.stepPath(), old.roots(), old.rootFingerprint(),
+        old.reason(), old.dbType(), old.caConfig(), old.stepPath(), roots, old.rootFingerprint(),
         old.intermediateFingerprint(), files);
     out.add(manifestEnt(m));
     return out;

@@ -55,7 +55,7 @@ class DiskFullStagingTest {
       assertTrue(lab.awaitHealthy(Duration.ofSeconds(30)));
 
       RestoreActivitiesImpl restore = new RestoreActivitiesImpl(lab.config());
-      RestorePlan verified = restore.verifyBackup("lab", stored.backupId(), false);
+      RestorePlan verified = restore.verifyBackup("lab", stored.backupId(), false, null);
       lab.ctl("stop"); // so that not even the CA's log changes while the lab is watched
       String before = ArchiveKit.treeDigest(lab.dir());
       Path filler = disk.resolve("someone-elses-file");

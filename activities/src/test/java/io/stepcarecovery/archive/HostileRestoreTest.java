@@ -119,9 +119,9 @@ class HostileRestoreTest {
               + anchor + " its manifest claims; refused")));
 
       RestoreActivitiesImpl restore = new RestoreActivitiesImpl(lab.config());
-      assertEquals(real.sha256(), restore.verifyBackup(CA, "real-1", false).sha256(), "the real backup verifies");
+      assertEquals(real.sha256(), restore.verifyBackup(CA, "real-1", false, null).sha256(), "the real backup verifies");
       assertEquals(m.roots(), real.roots(), "the record names the manifest's roots");
-      RestorePlan onePass = restore.verifyAndStage(CA, "real-1", false, "real");
+      RestorePlan onePass = restore.verifyAndStage(CA, "real-1", false, null, "real");
       assertEquals(real.sha256(), onePass.sha256(), "the real backup verifies and stages in one read");
       Path staged = lab.stepPath().resolveSibling("step.restoring-real");
       assertEquals(Files.readString(lab.caJson()), Files.readString(staged.resolve("config/ca.json")));
@@ -134,7 +134,7 @@ class HostileRestoreTest {
       String before = ArchiveKit.treeDigest(lab.dir(), records);
       int n = 0;
       for (Case c : cases.values()) {
-        ApplicationFailure verify = assertThrows(ApplicationFailure.class, () -> restore.verifyBackup(CA, c.id(), false));
+        ApplicationFailure verify = assertThrows(ApplicationFailure.class, () -> restore.verifyBackup(CA, c.id(), false, null));
         System.out.println(c.id() + ": verifyBackup refused: " + verify.getOriginalMessage());
         assertEquals(c.type(), verify.getType(), c.id());
         assertTrue(verify.isNonRetryable(), c.id());
@@ -158,7 +158,7 @@ class HostileRestoreTest {
         plant(store, c.id(), Files.readAllBytes(c.archive()), m.roots(), anchor);
         String tag1 = "onepass" + n;
         ApplicationFailure both = assertThrows(ApplicationFailure.class,
-            () -> restore.verifyAndStage(CA, c.id(), false, tag1));
+            () -> restore.verifyAndStage(CA, c.id(), false, null, tag1));
         System.out.println(c.id() + ": verifyAndStage refused: " + both.getOriginalMessage());
         assertEquals(c.type(), both.getType(), c.id());
         assertTrue(both.isNonRetryable(), c.id());
@@ -190,7 +190,7 @@ class HostileRestoreTest {
   }
 
   /** A real backup through the backup activities, with the CA stopped for the snapshot. */
-  private static StoredBackup backup(LabCa lab, String id) throws Exception {
+  static StoredBackup backup(LabCa lab, String id) throws Exception {
     BackupActivitiesImpl b = new BackupActivitiesImpl(lab.config());
     BackupPlan plan = b.preflight(CA, false);
     lab.ctl("stop");
@@ -212,7 +212,7 @@ class HostileRestoreTest {
   }
 
   /** ... with a record that names roots and a root fingerprint, as a real one does. */
-  private static Path plant(BackupStore store, String id, byte[] archive, List<String> roots, String root)
+  static Path plant(BackupStore store, String id, byte[] archive, List<String> roots, String root)
       throws Exception {
     Path target = store.archive(id);
     Files.write(target, archive);

@@ -2,6 +2,7 @@ package io.stepcarecovery.cli;
 
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.restore.PlannedRestore;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.Console;
@@ -16,6 +17,26 @@ final class Approval {
       throw new ConfigException("restore replaces the CA's live data: pass --yes to go ahead without"
           + " a terminal to confirm at");
     }
+  }
+
+  /** Every path the verified backup will replace, and where its live data goes. */
+  private static String describe(WorkflowStub stub) {
+    PlannedRestore planned;
+    try {
+      planned = stub.query("plannedRestore", PlannedRestore.class);
+    } catch (RuntimeException e) {
+      return "";
+    }
+    if (planned == null) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder("Backup " + planned.backupId() + " (made " + planned.createdAt()
+        + ") writes, and only these:\n");
+    for (PlannedRestore.Write w : planned.writes()) {
+      s.append("  ").append(w.path()).append("\n      live data moved aside to ").append(w.movedAsideTo())
+          .append(" (kept)\n");
+    }
+    return s.toString();
   }
 
   /** Waits until the workflow asks for approval, then asks the person and signals the answer. */
@@ -44,8 +65,10 @@ final class Approval {
       Thread.sleep(300);
     }
     Console console = System.console();
+    String writes = describe(stub);
     out.flush();
-    String answer = console.readLine("%s%nThe backup is verified. Type 'yes' to replace the live data: ", what);
+    String answer = console.readLine("%s%n%sThe backup is verified. Type 'yes' to replace the live data: ",
+        what, writes);
     if (answer != null && answer.strip().equalsIgnoreCase("yes")) {
       stub.signal("approve", System.getProperty("user.name"));
     } else {

@@ -25,4 +25,11 @@ final class RestoreOptions {
       description = "Restore a backup whose root differs from the configured trust anchor (the"
           + " runbook's 'wrong data directory restored' is otherwise refused).")
   boolean allowForeignRoot;
+
+  @Option(names = "--allow-path", paramLabel = "PATH",
+      description = "Let the restore write this absolute path too (repeatable). A restore writes only"
+          + " to the CA's own paths on the restoring host: its $STEPPATH and what its live ca.json"
+          + " names. On a new host whose ca.json is gone, a CA that keeps its database or keys outside"
+          + " $STEPPATH needs them named here; the refusal says which.")
+  java.util.List<String> allowPaths;
 }

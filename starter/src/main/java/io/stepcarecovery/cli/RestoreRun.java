@@ -30,7 +30,8 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       String id = opts.getWorkflowId();
       Runs.refuseNoWaitWhenEmbedded(session, wait);
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
-          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount));
+          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount, null,
+          options.allowPaths));
       String what = doing + " CA " + name + " from backup " + options.backup;
       JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, () -> {
         if (!options.yes) {

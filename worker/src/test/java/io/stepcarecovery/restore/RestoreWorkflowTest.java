@@ -213,11 +213,20 @@ class RestoreWorkflowTest {
     for (int i = 0; i < 100 && untyped.query("progress", Step[].class)[1].state() != Step.State.RUNNING; i++) {
       Thread.sleep(100);
     }
+    // At the gate, the person approving sees every path the backup writes and where the live
+    // data goes: the host's own paths, never the archive's choice.
+    PlannedRestore planned = wf.plannedRestore();
+    assertEquals(b.backupId(), planned.backupId());
+    assertEquals(List.of(lab.stepPath().toString()), planned.writes().stream().map(PlannedRestore.Write::path).toList());
+    assertTrue(planned.writes().get(0).movedAsideTo().startsWith(lab.stepPath() + ".pre-restore-"),
+        planned.writes().toString());
     wf.approve("test");
     RestoreResult r = untyped.getResult(RestoreResult.class);
     assertTrue(r.ok(), r.message() + " " + r.checklist());
     assertEquals(List.of(), r.checklist().stream().filter(ChecklistItem::isFailed).toList());
     assertEquals(1, r.movedAside().size());
+    assertEquals(planned.writes().get(0).movedAsideTo(), r.movedAside().get(0));
+    assertEquals(List.of(lab.stepPath().toString()), r.restoredPaths());
     assertTrue(lab.healthy());
     // Nothing secret in the complete history: inputs, results, failures, summaries, details.
     String history = env.getWorkflowClient().fetchHistory("restore-approved").toJson(true);

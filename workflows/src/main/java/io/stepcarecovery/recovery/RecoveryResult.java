@@ -11,6 +11,7 @@ public record RecoveryResult(
     String archive,
     boolean rolledBack,
     List<String> movedAside,
+    List<String> restoredPaths,
     long caDowntimeMillis,
     String message,
     List<ChecklistItem> checklist) {}

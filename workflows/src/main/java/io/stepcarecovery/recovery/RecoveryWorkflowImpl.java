@@ -79,7 +79,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
         rolledBack = true;
       }
       return new RecoveryResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), rolledBack,
-          aside, -1, "the restored CA did not start: " + r.startFailure()
+          aside, r.plan().roots(), -1, "the restored CA did not start: " + r.startFailure()
               + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist));
     }
 
@@ -122,7 +122,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     boolean ok = Checklists.allPassed(checklist);
     long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();
     return new RecoveryResult(ok, ca.name(), r.plan().backupId(), r.plan().archive(), false,
-        r.swap().movedAside(), downtime, ok ? "recovered from backup " + r.plan().backupId()
+        r.swap().movedAside(), r.plan().roots(), downtime, ok ? "recovered from backup " + r.plan().backupId()
             + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
             + " with failed checks: " + Checklists.failures(checklist), checklist);
   }
@@ -163,6 +163,11 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   @Override
   public void abort(String reason) {
     procedure.abort(reason);
+  }
+
+  @Override
+  public io.stepcarecovery.restore.PlannedRestore plannedRestore() {
+    return procedure.planned();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.stepcarecovery.restore;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /**
  * The file side of a restore, on the CA host. Nothing here deletes live data: what is replaced is
@@ -11,10 +12,14 @@ import io.temporal.activity.ActivityMethod;
 public interface RestoreActivities {
   /**
    * Fetches and verifies a backup before anything is touched: the stored checksum, every
-   * manifest checksum, ca.json present, the root equal to the configured trust anchor.
+   * manifest checksum, ca.json present, the root equal to the configured trust anchor, and
+   * every path it restores one of this CA's own paths on this host (never the archive's say).
+   *
+   * @param allowPaths absolute paths outside this host's $STEPPATH and live ca.json that the
+   *     operator allowed the restore to write (a new host whose ca.json is gone); may be null
    */
   @ActivityMethod
-  RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot);
+  RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot, List<String> allowPaths);
 
   /**
    * Extracts the verified archive into staging directories beside each root ({@code
@@ -36,7 +41,8 @@ public interface RestoreActivities {
    * verify, then stage, as two reads. Idempotent.
    */
   @ActivityMethod
-  RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, String tag);
+  RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, List<String> allowPaths,
+      String tag);
 
   /** Removes the staging of {@link #verifyAndStage} after it failed (it needs no plan). */
   @ActivityMethod

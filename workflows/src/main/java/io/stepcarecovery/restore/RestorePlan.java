@@ -5,7 +5,10 @@ import java.util.List;
 /**
  * A backup that was fetched and verified on the CA host, and where its data goes.
  *
- * @param roots absolute paths the archive restores (each replaced as a whole)
+ * @param roots absolute paths the archive restores (each replaced as a whole), each checked to
+ *     be one of the CA's own paths on the restoring host
+ * @param allowPaths the paths the operator allowed beyond the host's own (--allow-path), so a
+ *     later step re-checks the roots against the same allowance; may be null
  */
 public record RestorePlan(
     String backupId,
@@ -16,4 +19,11 @@ public record RestorePlan(
     String rootFingerprint,
     List<String> roots,
     long files,
-    long bytes) {}
+    long bytes,
+    List<String> allowPaths) {
+
+  public RestorePlan(String backupId, String archive, String sha256, String createdAt, String dbType,
+      String rootFingerprint, List<String> roots, long files, long bytes) {
+    this(backupId, archive, sha256, createdAt, dbType, rootFingerprint, roots, files, bytes, null);
+  }
+}

@@ -46,6 +46,7 @@ public final class RestoreProcedure {
   private final Progress progress;
   private final StepNumbers steps;
   private CaDescription locked;
+  private PlannedRestore planned;
   private boolean approved;
   private String aborted;
 
@@ -68,6 +69,11 @@ public final class RestoreProcedure {
         TaskQueues.forHost(ca.host()), ActivityPlans.QUICK, "Release CA · " + ca.name())
         .unlockCa(ca.name(), owner())).run();
     locked = null;
+  }
+
+  /** What the verified backup is about to replace, once it is verified (else null). */
+  public PlannedRestore planned() {
+    return planned;
   }
 
   public void approve(String by) {
@@ -141,7 +147,8 @@ public final class RestoreProcedure {
       RestoreActivities gated = ActivityPlans.stub(RestoreActivities.class, host,
           HostGate.options(ActivityPlans.BULK, deadline), progress.summary(steps.verify(), where));
       plan = HostGate.call(progress, steps.verify(), ca.host(), deadline,
-          () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed()));
+          () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed(),
+              request.allowedPaths()));
     } catch (ActivityFailure | ApplicationFailure e) {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       throw e;
@@ -154,6 +161,7 @@ public final class RestoreProcedure {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       throw e;
     }
+    planned = PlannedRestore.of(plan, tag);
     progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
 
@@ -209,7 +217,8 @@ public final class RestoreProcedure {
     try {
       plan = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
               progress.summary(steps.verify(), where))
-          .verifyAndStage(ca.name(), request.backupOrLatest(), request.foreignRootAllowed(), tag);
+          .verifyAndStage(ca.name(), request.backupOrLatest(), request.foreignRootAllowed(),
+              request.allowedPaths(), tag);
     } catch (ActivityFailure e) {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       Workflow.newDetachedCancellationScope(() -> {
@@ -223,6 +232,7 @@ public final class RestoreProcedure {
       }).run();
       throw e;
     }
+    planned = PlannedRestore.of(plan, tag);
     progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
     if (steps.approval() != steps.verify()) {

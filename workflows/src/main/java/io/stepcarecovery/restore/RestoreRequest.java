@@ -1,5 +1,7 @@
 package io.stepcarecovery.restore;
 
+import java.util.List;
+
 /**
  * Input of the restore and recovery workflows: names only.
  * {@code {"ca":"main","backup":"latest"}}.
@@ -13,16 +15,29 @@ package io.stepcarecovery.restore;
  *     restart (default false)
  * @param workerDeadlineSeconds how long to wait for a worker on the CA host before giving up
  *     (default 600), before anything is touched
+ * @param allowPaths absolute paths beyond the restoring host's own ($STEPPATH and what its live
+ *     ca.json names) that the restore may write: for a new host whose ca.json is gone and whose
+ *     CA keeps data outside $STEPPATH (default none)
  */
 public record RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
-    Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds) {
+    Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds,
+    List<String> allowPaths) {
   public RestoreRequest(String ca, String backup) {
-    this(ca, backup, null, null, null, null, null);
+    this(ca, backup, null, null, null, null, null, null);
   }
 
   public RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
       Boolean allowForeignRoot, Boolean clearAcmeAccount) {
-    this(ca, backup, rollback, approval, allowForeignRoot, clearAcmeAccount, null);
+    this(ca, backup, rollback, approval, allowForeignRoot, clearAcmeAccount, null, null);
+  }
+
+  public RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
+      Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds) {
+    this(ca, backup, rollback, approval, allowForeignRoot, clearAcmeAccount, workerDeadlineSeconds, null);
+  }
+
+  public List<String> allowedPaths() {
+    return allowPaths == null ? List.of() : allowPaths;
   }
 
   public boolean clearsAcmeAccount() {

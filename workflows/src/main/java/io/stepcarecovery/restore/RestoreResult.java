@@ -7,6 +7,7 @@ import java.util.List;
  * @param ok the restored CA passed validation
  * @param rolledBack validation failed and the previous data was put back and started
  * @param movedAside where the replaced data now lies (nothing is deleted)
+ * @param restoredPaths the paths the backup was written to (each the CA's own on the restoring host)
  */
 public record RestoreResult(
     boolean ok,
@@ -15,6 +16,7 @@ public record RestoreResult(
     String archive,
     boolean rolledBack,
     List<String> movedAside,
+    List<String> restoredPaths,
     long caDowntimeMillis,
     String message,
     List<ChecklistItem> checklist) {}

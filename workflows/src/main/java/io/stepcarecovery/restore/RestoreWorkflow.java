@@ -21,4 +21,8 @@ public interface RestoreWorkflow {
 
   @QueryMethod
   List<Step> progress();
+
+  /** Once the backup is verified: every path it will replace, and where the live data goes. */
+  @QueryMethod
+  io.stepcarecovery.restore.PlannedRestore plannedRestore();
 }

@@ -84,7 +84,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.done(VALIDATE, "all " + checklist.size() + " checks passed");
       progress.skipped(ROLLBACK, "not needed");
       return new RestoreResult(true, ca.name(), r.plan().backupId(), r.plan().archive(), false,
-          r.swap().movedAside(), downtime, "backup " + r.plan().backupId() + " restored and validated",
+          r.swap().movedAside(), r.plan().roots(), downtime, "backup " + r.plan().backupId() + " restored and validated",
           checklist);
     }
     String failure = r.startFailure() != null ? "the restored CA did not start: " + r.startFailure()
@@ -93,20 +93,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     if (!request.rollbackOnFailure()) {
       progress.skipped(ROLLBACK, "rollback: false — restored data left in place for examination");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
-          r.swap().movedAside(), downtime, "validation failed (" + failure + "); restored data left in"
+          r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); restored data left in"
               + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist);
     }
     if (!r.canRollBack()) {
       progress.skipped(ROLLBACK, "nothing to roll back to: no live data was there before");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
-          r.swap().movedAside(), downtime, "validation failed (" + failure + "); there was no previous"
+          r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); there was no previous"
               + " data to roll back to", checklist);
     }
     SwapReport back = procedure.rollback(ca, r, ROLLBACK);
     List<String> aside = new ArrayList<>(r.swap().movedAside());
     aside.addAll(back.movedAside());
     return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), true, aside,
-        downtime, "validation failed (" + failure + "); rolled back: the previous data serves again,"
+        r.plan().roots(), downtime, "validation failed (" + failure + "); rolled back: the previous data serves again,"
             + " the failed restore lies at " + String.join(", ", back.movedAside()), checklist);
   }
 
@@ -118,6 +118,11 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   @Override
   public void abort(String reason) {
     procedure.abort(reason);
+  }
+
+  @Override
+  public io.stepcarecovery.restore.PlannedRestore plannedRestore() {
+    return procedure.planned();
   }
 
   @Override
