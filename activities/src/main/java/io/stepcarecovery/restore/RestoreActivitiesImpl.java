@@ -119,6 +119,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       }
       Path archive = Path.of(stored.archive());
       log.info("backup {} of CA {}: verifying and extracting beside {} in one read", stored.backupId(), ca, hint);
+      Leftovers.removeStaleStaging(hint, tag); // this run holds the CA's lock: no other run uses them
       discard(hint, tag);
       try {
         Staging staging = new Staging(hint, tag, true);
@@ -207,6 +208,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
 
   private void stageChecked(CaConfig c, RestorePlan plan, String tag) throws IOException {
     List<Path> roots = RestoreTargets.of(c, plan.allowPaths()).check(plan.backupId(), plan.roots());
+    Leftovers.removeStaleStaging(roots, tag); // this run holds the CA's lock: no other run uses them
     discard(roots, tag);
     try {
       stageUnchecked(c, plan, roots, tag);
@@ -439,18 +441,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
 
   private static void discard(List<Path> roots, String tag) throws IOException {
     for (Path root : roots) {
-      Path staged = staging(root, tag);
-      if (!Files.exists(staged, LinkOption.NOFOLLOW_LINKS)) {
-        continue;
-      }
-      try (Stream<Path> walk = Files.walk(staged)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          if (!Files.isSymbolicLink(p)) {
-            p.toFile().setWritable(true, true);
-          }
-          Files.delete(p);
-        }
-      }
+      Leftovers.deleteTree(staging(root, tag));
     }
   }
 
