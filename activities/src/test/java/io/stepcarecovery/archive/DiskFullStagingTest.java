@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * operator after the wrong problem), it is not retried, the staging is removed and the live data
  * is untouched. The disk is a real tmpfs (needs root, as CI runs; fails loudly otherwise).
  */
+@Tag("lab")
 @Timeout(120)
 class DiskFullStagingTest {
   @TempDir Path tmp;

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Backups encrypted at rest with Bouncy Castle, opened by Debian's real GnuPG, and the other way
  * round; every wrong key, passphrase or tampered byte is one clear refusal.
  */
+@Tag("lab")
 class EncryptedArchiveTest {
   private static final String PASSPHRASE = "correct horse battery staple";
   @TempDir Path tmp;

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every restore step, because where a restore writes is the restoring host's decision: not one
  * byte beside or inside the victim changes, no staging directory is made, the lab is untouched.
  */
+@Tag("lab")
 @Timeout(180)
 class ForgedRootRestoreTest {
   private static final String CA = "lab";

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile archives planted in a real lab's store as if they were backups: restore's verification
  * and its staging both refuse them, non-retryably, and not one byte of the lab changes.
  */
+@Tag("lab")
 @Timeout(120)
 class HostileRestoreTest {
   private static final String CA = "lab";

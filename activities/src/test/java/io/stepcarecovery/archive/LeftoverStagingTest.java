@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A restore killed with -9 leaves its staging (a full copy of the CA's keys) beside the live
  * data. The next restore, holding the CA's lock, removes it; moved-aside live data stays.
  */
+@Tag("lab")
 @Timeout(120)
 class LeftoverStagingTest {
   @TempDir

@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a backup covers, decided from real ca.json files (a lab CA's, then edited). */
+@Tag("lab")
 class BackupPlanTest {
   @TempDir static Path tmp;
   static LabCa lab;

@@ -40,12 +40,14 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The validation checklist against a real step-ca 0.19 (lab/up): each test breaks the lab the
  * way the runbook's failure modes do and asserts the item, its diagnosis and its action.
  */
+@Tag("lab")
 class ChecksOnLabTest {
   private static final String CA = "lab";
   private static final ObjectMapper JSON = new ObjectMapper();

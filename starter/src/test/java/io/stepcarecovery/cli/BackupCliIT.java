@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI from a shell, in embedded (break-glass) mode, against a real lab CA. */
+@Tag("lab")
 class BackupCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * workflow task back to the normal queue (a real cluster does after 5 s), so that case needs a real
  * cluster; see the README.
  */
+@Tag("crash")
 class CrashIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Temporal without Docker: the dev-server (Temporal's in-memory test server) and the worker run as
  * separate processes, and the CLI drives them: --no-wait, status, watch, cancel.
  */
+@Tag("lab")
 class DevServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

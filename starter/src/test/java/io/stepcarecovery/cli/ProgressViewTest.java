@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How runbook steps are shown: pending, running (elapsed, attempt), done, failed; terminal or not. */
+@Tag("lab")
 class ProgressViewTest {
   @TempDir Path tmp;
 

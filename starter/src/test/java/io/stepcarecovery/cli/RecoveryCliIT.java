@@ -9,9 +9,11 @@ import io.stepcarecovery.lab.LabCa;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 3's acceptance, from a shell: backup, outage, recover, verify — embedded mode. */
+@Tag("lab")
 class RecoveryCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What an operator sees in the Temporal UI and what any Temporal client can do, on the embedded
  * service (Temporal's test server, the one fake) against a real lab CA.
  */
+@Tag("lab")
 class TemporalUiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;

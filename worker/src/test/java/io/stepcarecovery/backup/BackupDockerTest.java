@@ -15,12 +15,14 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backup workflow with the CA in a container, stopped and started through a real Docker
  * Engine API (Podman's) by docker-java. Temporal is its test server.
  */
+@Tag("container")
 class BackupDockerTest {
   @TempDir Path tmp;
 

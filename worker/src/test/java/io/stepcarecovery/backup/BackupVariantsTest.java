@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What is backed up comes from ca.json: the real CA is reconfigured (bbolt, a valueDir outside
  * the step path, a broken ca.json) and restarted, then backed up by the workflow.
  */
+@Tag("lab")
 class BackupVariantsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

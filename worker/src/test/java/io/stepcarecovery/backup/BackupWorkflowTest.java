@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The backup workflow on Temporal's own test server (the one fake: no Temporal cluster runs
  * here), with the real activities against a real step-ca started by lab/up (command backend).
  */
+@Tag("lab")
 class BackupWorkflowTest {
   @TempDir Path tmp;
   LabCa lab;

@@ -33,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Services are found by their compose names (step-ca, traefik, worker, temporal); each check
  * says what it compares, so a failure names the two places that disagree.
  */
+@Tag("lab")
 class ComposeFileTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String CONFIG_IN_CONTAINER = "/etc/stepca-recovery/config.yaml";

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A full TLS outage on the real lab: the CA is killed and its whole data directory deleted, then
  * recovered from a backup in the runbook's order. Temporal is its test server (the one fake).
  */
+@Tag("lab")
 class RecoveryWorkflowTest {
   @TempDir Path tmp;
   LabCa lab;

@@ -28,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clear; Debian's gpg opens the backup by hand; a host without the private key refuses to restore
  * with nothing changed; the host configured with it restores. Temporal is its test server.
  */
+@Tag("lab")
 class EncryptedBackupRestoreTest {
   private static final String PASSPHRASE = "backup key passphrase 7f3a";
   @TempDir Path tmp;

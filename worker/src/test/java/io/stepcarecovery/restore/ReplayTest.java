@@ -2,7 +2,12 @@ package io.stepcarecovery.restore;
 
 import io.stepcarecovery.backup.BackupWorkflowImpl;
 import io.stepcarecovery.recovery.RecoveryWorkflowImpl;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -20,18 +25,35 @@ class ReplayTest {
     }
   }
 
+  /**
+   * Replays on a worker whose deadlock detector allows for a loaded machine: the first replay
+   * loads the workflow's classes, which on 2 busy cores took over the default 1 s and failed as a
+   * "potential deadlock" that says nothing about determinism.
+   */
+  private static void replay(String name, Class<?> workflow) throws Exception {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    try {
+      Worker worker = env.newWorker("replay", WorkerOptions.newBuilder()
+          .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build());
+      worker.registerWorkflowImplementationTypes(workflow);
+      WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(history(name)), worker);
+    } finally {
+      env.close();
+    }
+  }
+
   @Test
   void aRestoreOfVersion0Replays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history("restore-v0.json"), RestoreWorkflowImpl.class);
+    replay("restore-v0.json", RestoreWorkflowImpl.class);
   }
 
   @Test
   void aRecoveryOfVersion0Replays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history("recover-v0.json"), RecoveryWorkflowImpl.class);
+    replay("recover-v0.json", RecoveryWorkflowImpl.class);
   }
 
   @Test
   void aBackupOfVersion0Replays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history("backup-v0.json"), BackupWorkflowImpl.class);
+    replay("backup-v0.json", BackupWorkflowImpl.class);
   }
 }

@@ -33,11 +33,13 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The restore workflow on the real lab; Temporal is its test server (the one fake). */
+@Tag("lab")
 class RestoreWorkflowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

@@ -9,9 +9,11 @@ import io.stepcarecovery.lab.LabCa;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Temporal reached over TLS that hangs off the CA being managed: the operator is warned. */
+@Tag("lab")
 class TemporalTlsTest {
   @TempDir Path tmp;
 

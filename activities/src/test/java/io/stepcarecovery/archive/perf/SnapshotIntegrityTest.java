@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the FS know that the file is deleted"), and a truncate changes the inode every hard link
  * shares. A hard link taken at snapshot time is emptied by the next compaction.
  */
+@Tag("lab")
 class SnapshotIntegrityTest {
   @TempDir Path tmp;
 
