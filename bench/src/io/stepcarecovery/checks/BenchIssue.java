@@ -3,7 +3,7 @@ package io.stepcarecovery.checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.ECKey;
-import io.stepcarecovery.probe.TrustedHttp;
+import io.stepcarecovery.probe.HttpsClients;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ public final class BenchIssue {
     Dispatcher d = new Dispatcher();
     d.setMaxRequests(threads * 2);
     d.setMaxRequestsPerHost(threads * 2);
-    OkHttpClient http = TrustedHttp.client(rootFile, Duration.ofSeconds(30)).newBuilder()
+    OkHttpClient http = HttpsClients.trusting(rootFile, Duration.ofSeconds(30)).newBuilder()
         .dispatcher(d).connectionPool(new ConnectionPool(threads * 2, 1, java.util.concurrent.TimeUnit.MINUTES)).build();
     String signUrl = caUrl.replaceAll("/+$", "") + "/1.0/sign";
 

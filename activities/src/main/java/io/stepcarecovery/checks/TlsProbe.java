@@ -1,5 +1,7 @@
 package io.stepcarecovery.checks;
 
+import io.stepcarecovery.probe.HttpsClients;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,36 +47,19 @@ final class TlsProbe {
     String host = u.getHost();
     int port = u.getPort() > 0 ? u.getPort() : 443;
     List<X509Certificate> seen = new ArrayList<>();
-    X509TrustManager lookOnly = new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        seen.clear();
-        seen.addAll(Arrays.asList(chain));
+    SSLContext ctx = HttpsClients.context(HttpsClients.watching(chain -> {
+      seen.clear();
+      seen.addAll(Arrays.asList(chain));
+    }));
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
+      s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      s.setSoTimeout((int) timeout.toMillis());
+      SSLParameters p = s.getSSLParameters();
+      if (!isIpLiteral(host)) {
+        p.setServerNames(List.of(new SNIHostName(host)));
       }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new javax.net.ssl.TrustManager[] {lookOnly}, null);
-      try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-        s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-        s.setSoTimeout((int) timeout.toMillis());
-        SSLParameters p = s.getSSLParameters();
-        if (!isIpLiteral(host)) {
-          p.setServerNames(List.of(new SNIHostName(host)));
-        }
-        s.setSSLParameters(p);
-        s.startHandshake();
-      }
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+      s.setSSLParameters(p);
+      s.startHandshake();
     }
     if (seen.isEmpty()) {
       throw new IOException("the server at " + host + ":" + port + " presented no certificate");

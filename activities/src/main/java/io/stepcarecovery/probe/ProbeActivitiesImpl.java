@@ -41,7 +41,7 @@ public class ProbeActivitiesImpl implements ProbeActivities {
   public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
-      OkHttpClient http = TrustedHttp.client(c.rootCert(), Duration.ofSeconds(5));
+      OkHttpClient http = HttpsClients.trusting(c.rootCert(), Duration.ofSeconds(5));
       String url = c.url().replaceAll("/+$", "") + "/health";
       long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
       LongConsumer beat = Heartbeat.of("waiting for " + url);

@@ -73,11 +73,11 @@ class ChecksOnLabTest {
 
       assertEquals(List.of(
               HostCheckActivitiesImpl.RUNNING, HostCheckActivitiesImpl.NO_STARTUP_ERRORS,
-              ValidationActivitiesImpl.ACME,
-              ValidationActivitiesImpl.ROOT_TRUSTED, ValidationActivitiesImpl.INTERMEDIATE_VALID,
-              ValidationActivitiesImpl.ISSUANCE,
-              ValidationActivitiesImpl.TRAEFIK_CERTS, ValidationActivitiesImpl.NO_TLS_WARNINGS,
-              ValidationActivitiesImpl.APPS_ACCESSIBLE),
+              AcmeCheck.ACME,
+              TrustCheck.ROOT_TRUSTED, TrustCheck.INTERMEDIATE_VALID,
+              IssuanceCheck.ISSUANCE,
+              ServiceCheck.TRAEFIK_CERTS, ServiceCheck.NO_TLS_WARNINGS,
+              ServiceCheck.APPS_ACCESSIBLE),
           items.stream().map(ChecklistItem::item).toList());
       items.forEach(i -> System.out.println("  " + i));
       for (ChecklistItem i : items) {
@@ -121,7 +121,7 @@ class ChecksOnLabTest {
       String labRootFp = Fingerprints.ofFile(lab.rootCert());
       String otherFp = Fingerprints.of(other);
       List<ChecklistItem> trust = v.checkTrust(CA);
-      ChecklistItem root = item(trust, ValidationActivitiesImpl.ROOT_TRUSTED);
+      ChecklistItem root = item(trust, TrustCheck.ROOT_TRUSTED);
       assertTrue(root.isFailed(), root.toString());
       assertEquals("Root CA not trusted on clients: the CA serves a chain from root " + labRootFp
           + ", clients trust " + otherFp, root.diagnosis());
@@ -129,7 +129,7 @@ class ChecksOnLabTest {
           + " directory was restored: restore the correct backup", root.action());
       assertTrue(root.detail().contains("ca.json's root on disk: " + labRootFp), root.detail());
 
-      ChecklistItem inter = item(trust, ValidationActivitiesImpl.INTERMEDIATE_VALID);
+      ChecklistItem inter = item(trust, TrustCheck.INTERMEDIATE_VALID);
       assertTrue(inter.isFailed(), inter.toString());
       assertEquals(root.diagnosis(), inter.diagnosis());
 
@@ -141,7 +141,7 @@ class ChecksOnLabTest {
       assertTrue(issuance.isFailed(), issuance.toString());
       assertEquals(root.diagnosis(), issuance.diagnosis());
       // ... and the lab app's certificate, from the lab CA, raises a browser warning.
-      ChecklistItem tls = item(v.checkService(CA, lab.appUrl()), ValidationActivitiesImpl.NO_TLS_WARNINGS);
+      ChecklistItem tls = item(v.checkService(CA, lab.appUrl()), ServiceCheck.NO_TLS_WARNINGS);
       assertTrue(tls.isFailed(), tls.toString());
       assertTrue(tls.diagnosis().startsWith("Browser TLS warning: root CA not trusted"), tls.diagnosis());
     }
@@ -168,7 +168,7 @@ class ChecksOnLabTest {
       assertEquals(1, items.size());
       ChecklistItem acme = items.get(0);
       System.out.println("  " + acme);
-      assertEquals(ValidationActivitiesImpl.ACME, acme.item());
+      assertEquals(AcmeCheck.ACME, acme.item());
       assertEquals(ChecklistItem.SERVICE_STATUS, acme.group());
       assertTrue(acme.isFailed(), acme.toString());
       assertEquals("Provisioner misconfiguration: no ACME provisioner named acme in ca.json", acme.diagnosis());
@@ -269,7 +269,7 @@ class ChecksOnLabTest {
 
       ChecklistItem issuance = v.checkIssuance(CA).get(0);
       System.out.println("  " + issuance);
-      assertEquals(ValidationActivitiesImpl.ISSUANCE, issuance.item());
+      assertEquals(IssuanceCheck.ISSUANCE, issuance.item());
       assertTrue(issuance.isFailed(), issuance.toString());
       assertTrue(issuance.diagnosis().startsWith("Wrong provisioner password (issuance.passwordFile)"),
           issuance.diagnosis());
@@ -328,9 +328,9 @@ class ChecksOnLabTest {
       LabCa.run(List.of(LabCa.repo().resolve("lab/app-ctl").toString(), dir.toString(), "restart"), 60);
 
       List<ChecklistItem> items = v.checkService(CA, lab.appUrl());
-      ChecklistItem certs = item(items, ValidationActivitiesImpl.TRAEFIK_CERTS);
-      ChecklistItem tls = item(items, ValidationActivitiesImpl.NO_TLS_WARNINGS);
-      ChecklistItem app = item(items, ValidationActivitiesImpl.APPS_ACCESSIBLE);
+      ChecklistItem certs = item(items, ServiceCheck.TRAEFIK_CERTS);
+      ChecklistItem tls = item(items, ServiceCheck.NO_TLS_WARNINGS);
+      ChecklistItem app = item(items, ServiceCheck.APPS_ACCESSIBLE);
       assertEquals(ChecklistItem.PASSED, certs.status(), "still a valid certificate from the internal CA: " + certs);
       assertTrue(tls.isFailed(), tls.toString());
       assertEquals("Browser TLS warning: hostname mismatch — the certificate of " + lab.appUrl()

@@ -2,7 +2,7 @@ package io.stepcarecovery.lab;
 
 import io.stepcarecovery.config.ConfigLoader;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
-import io.stepcarecovery.probe.TrustedHttp;
+import io.stepcarecovery.probe.HttpsClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,7 +94,7 @@ public final class LabCa implements AutoCloseable {
   }
 
   public boolean healthy() {
-    OkHttpClient http = TrustedHttp.client(rootCert(), Duration.ofSeconds(3));
+    OkHttpClient http = HttpsClients.trusting(rootCert(), Duration.ofSeconds(3));
     try (Response r = http.newCall(new Request.Builder().url(caUrl() + "/health").build()).execute()) {
       return r.code() == 200 && r.body().string().contains("ok");
     } catch (IOException e) {

@@ -75,7 +75,7 @@ public final class TemporalSession implements AutoCloseable {
         SimpleSslContextBuilder ssl = cert == null ? SimpleSslContextBuilder.noKeyOrCertChain()
             : SimpleSslContextBuilder.forPKCS8(cert, key);
         if (t.tls().caCert() != null) {
-          ssl.setTrustManager(io.stepcarecovery.probe.TrustedHttp.trustManager(
+          ssl.setTrustManager(io.stepcarecovery.probe.HttpsClients.trustManager(
               io.stepcarecovery.ca.Fingerprints.certificates(t.tls().caCert())));
         }
         opts.setSslContext(ssl.build());
