@@ -1,0 +1,226 @@
+package io.stepcarecovery.orchestration;
+
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.backup.BackupWorkflowImpl;
+import io.stepcarecovery.ca.CaDescription;
+import io.stepcarecovery.ca.CaServiceActivities;
+import io.stepcarecovery.ca.ServiceStatus;
+import io.stepcarecovery.ca.StartReport;
+import io.stepcarecovery.ca.StopReport;
+import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.checklist.HostCheckActivities;
+import io.stepcarecovery.checklist.ValidationActivities;
+import io.stepcarecovery.ingress.IngressActivities;
+import io.stepcarecovery.probe.HealthReport;
+import io.stepcarecovery.probe.Platform;
+import io.stepcarecovery.probe.ProbeActivities;
+import io.stepcarecovery.recovery.RecoveryWorkflowImpl;
+import io.stepcarecovery.restore.RestoreActivities;
+import io.stepcarecovery.restore.RestorePlan;
+import io.stepcarecovery.restore.RestoreWorkflowImpl;
+import io.stepcarecovery.restore.SwapReport;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A CA host and its clients in memory, for the orchestration alone: which step runs when, what
+ * is compensated, when a rollback happens. Each activity notes its call in {@link #calls}, and
+ * the CA's state (running, which data is live) is tracked so a test can ask how a run left it.
+ * The real activities are tested on the real lab; this stands in for them only to make the
+ * workflows' decisions fast to test without a lab (Temporal is its own test server).
+ */
+final class FakePlatform implements ProbeActivities, CaServiceActivities, RestoreActivities,
+    HostCheckActivities, ValidationActivities, IngressActivities {
+  static final String CA = "main";
+  static final String HOST = "ca1";
+  static final String ROOT = "/srv/step";
+
+  final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  /** Activity names that fail, non-retryably, every time they are called. */
+  final Set<String> failing = Collections.synchronizedSet(new HashSet<>());
+  /** Checklist items (by name) that report failed. */
+  final Set<String> failingChecks = Collections.synchronizedSet(new HashSet<>());
+  volatile boolean running = true;
+  /** "live", "backup" or "none": what serves at ROOT. */
+  volatile String live = "live";
+  volatile String lockedBy;
+
+  static TestWorkflowEnvironment environment(FakePlatform fake) {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(true).build());
+    Worker shared = env.newWorker(TaskQueues.SHARED);
+    shared.registerWorkflowImplementationTypes(RestoreWorkflowImpl.class, RecoveryWorkflowImpl.class,
+        BackupWorkflowImpl.class);
+    shared.registerActivitiesImplementations(fake);
+    env.newWorker(TaskQueues.forHost(HOST)).registerActivitiesImplementations(fake);
+    env.start();
+    return env;
+  }
+
+  private void call(String name) {
+    calls.add(name);
+    if (failing.contains(name)) {
+      throw ApplicationFailure.newNonRetryableFailure(name + " failed (fake)", "Fake");
+    }
+  }
+
+  // ---------------------------------------------------------------- probe (shared)
+
+  @Override
+  public CaDescription describe(String ca) {
+    return new CaDescription(ca, HOST, "https://ca.internal:9000", "systemd");
+  }
+
+  @Override
+  public Platform describePlatform(String ca) {
+    return new Platform(describe(ca), List.of(new Platform.Ingress("traefik", HOST, true)), List.of("https://app.internal"));
+  }
+
+  @Override
+  public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
+    call("awaitHealthy");
+    if (!running || live.equals("none")) {
+      throw ApplicationFailure.newFailure("CA not healthy (fake)", "Fake");
+    }
+    return new HealthReport("https://ca.internal:9000/health", System.currentTimeMillis(), 1);
+  }
+
+  // ---------------------------------------------------------------- CA host
+
+  @Override
+  public ServiceStatus caStatus(String ca) {
+    return new ServiceStatus(running, running ? "running" : "stopped");
+  }
+
+  @Override
+  public StopReport stopCa(String ca) {
+    call("stopCa");
+    boolean was = running;
+    running = false;
+    return new StopReport(was, System.currentTimeMillis(), System.currentTimeMillis());
+  }
+
+  @Override
+  public StartReport startCa(String ca) {
+    call("startCa");
+    boolean was = running;
+    running = true;
+    return new StartReport(was, System.currentTimeMillis());
+  }
+
+  @Override
+  public void lockCa(String ca, String owner) {
+    call("lockCa");
+    lockedBy = owner;
+  }
+
+  @Override
+  public void unlockCa(String ca, String owner) {
+    call("unlockCa");
+    if (owner.equals(lockedBy)) {
+      lockedBy = null;
+    }
+  }
+
+  private static RestorePlan plan(String backup) {
+    return new RestorePlan(backup.equals("latest") ? "b1" : backup, "/backups/main/b1.tar.gz", "00", "2026-11-28T00:00:00Z",
+        "badgerv2", "ab".repeat(32), List.of(ROOT), 10, 100);
+  }
+
+  @Override
+  public RestorePlan verifyBackup(String ca, String backup, boolean allowForeignRoot, List<String> allowPaths) {
+    call("verifyBackup");
+    return plan(backup);
+  }
+
+  @Override
+  public void stage(String ca, RestorePlan plan, String tag) {
+    call("stage");
+  }
+
+  @Override
+  public RestorePlan verifyAndStage(String ca, String backup, boolean allowForeignRoot, List<String> allowPaths,
+      String tag) {
+    call("verifyAndStage");
+    return plan(backup);
+  }
+
+  @Override
+  public void discardStagingOf(String ca, String backup, String tag) {
+    call("discardStagingOf");
+  }
+
+  @Override
+  public SwapReport swapIn(String ca, RestorePlan plan, String tag) {
+    call("swapIn");
+    live = "backup";
+    return new SwapReport(List.of(ROOT + ".pre-restore-" + tag), List.of(ROOT));
+  }
+
+  @Override
+  public SwapReport swapBack(String ca, RestorePlan plan, String tag) {
+    call("swapBack");
+    live = "live";
+    return new SwapReport(List.of(ROOT + ".failed-restore-" + tag), List.of(ROOT));
+  }
+
+  @Override
+  public void discardStaging(String ca, RestorePlan plan, String tag) {
+    call("discardStaging");
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  private List<ChecklistItem> items(String group, String... names) {
+    List<ChecklistItem> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(failingChecks.contains(n) ? ChecklistItem.failed(group, n, "fake failure", "cause", "action")
+          : ChecklistItem.passed(group, n, "fake pass"));
+    }
+    return out;
+  }
+
+  @Override
+  public List<ChecklistItem> checkServiceStatus(String ca) {
+    call("checkServiceStatus");
+    return items(ChecklistItem.SERVICE_STATUS, "Step-CA running", "No startup errors");
+  }
+
+  @Override
+  public List<ChecklistItem> checkAcme(String ca) {
+    call("checkAcme");
+    return items(ChecklistItem.SERVICE_STATUS, "ACME endpoint reachable");
+  }
+
+  @Override
+  public List<ChecklistItem> checkTrust(String ca) {
+    call("checkTrust");
+    return items(ChecklistItem.TRUST, "Root CA trusted on clients", "Intermediate CA valid");
+  }
+
+  @Override
+  public List<ChecklistItem> checkIssuance(String ca) {
+    call("checkIssuance");
+    return items(ChecklistItem.TRUST, "Certificate issuance functional");
+  }
+
+  @Override
+  public List<ChecklistItem> checkService(String ca, String serviceUrl) {
+    call("checkService");
+    return items(ChecklistItem.PLATFORM, "Traefik certificates valid", "No browser TLS warnings",
+        "Applications accessible");
+  }
+
+  @Override
+  public String restartIngress(String ingress, boolean clearAcmeAccount) {
+    call("restartIngress");
+    return "restarted (fake)";
+  }
+}

@@ -1,0 +1,130 @@
+package io.stepcarecovery.orchestration;
+
+import static io.stepcarecovery.orchestration.FakePlatform.CA;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.recovery.RecoveryResult;
+import io.stepcarecovery.recovery.RecoveryWorkflow;
+import io.stepcarecovery.restore.RestoreRequest;
+import io.stepcarecovery.restore.RestoreResult;
+import io.stepcarecovery.restore.RestoreWorkflow;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The restore and recovery workflows' decisions, with every activity in memory
+ * ({@link FakePlatform}) on Temporal's test server: the order of the runbook's steps, what is
+ * compensated when a step fails, and when the previous data is put back. The same workflows run
+ * against the real lab in RestoreWorkflowTest and RecoveryWorkflowTest; this is the fast tier.
+ */
+class RestoreOrchestrationTest {
+  FakePlatform fake;
+  TestWorkflowEnvironment env;
+
+  @BeforeEach
+  void up() {
+    fake = new FakePlatform();
+    env = FakePlatform.environment(fake);
+  }
+
+  @AfterEach
+  void down() {
+    env.close();
+  }
+
+  private <T> T stub(Class<T> type, String id) {
+    return env.getWorkflowClient().newWorkflowStub(type, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.SHARED).setWorkflowId(id).setWorkflowExecutionTimeout(Duration.ofHours(2)).build());
+  }
+
+  private static RestoreRequest request(boolean rollback) {
+    return new RestoreRequest(CA, "latest", rollback, false, false, null);
+  }
+
+  /** The calls that change the CA host, in order (checks run concurrently, so they are left out). */
+  private List<String> hostChanges() {
+    return fake.calls.stream().filter(c -> List.of("lockCa", "verifyAndStage", "verifyBackup", "stage", "stopCa",
+        "swapIn", "startCa", "swapBack", "discardStaging", "discardStagingOf", "unlockCa").contains(c)).toList();
+  }
+
+  @Test
+  void aRestoreFollowsTheRunbookOrderAndGivesTheCaBack() {
+    RestoreResult r = stub(RestoreWorkflow.class, "restore-order").restore(request(true));
+    assertTrue(r.ok(), r.message());
+    assertEquals(List.of("lockCa", "verifyAndStage", "stopCa", "swapIn", "startCa", "unlockCa"), hostChanges());
+    // A restore validates the CA itself: service, ACME, trust, issuance (the platform is recover's).
+    assertEquals(List.of("Step-CA running", "No startup errors", "ACME endpoint reachable", "Root CA trusted on clients",
+        "Intermediate CA valid", "Certificate issuance functional"), r.checklist().stream().map(i -> i.item()).toList());
+    assertTrue(fake.running);
+    assertEquals("backup", fake.live);
+    assertNull(fake.lockedBy, "the lock is released");
+  }
+
+  @Test
+  void aFailedSwapPutsBackWhatMovedAndStartsTheCa() {
+    fake.failing.add("swapIn");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub(RestoreWorkflow.class, "restore-swap-fails").restore(request(true)));
+    assertEquals(List.of("lockCa", "verifyAndStage", "stopCa", "swapIn", "swapBack", "startCa", "discardStaging",
+        "unlockCa"), hostChanges(), e.toString());
+    assertTrue(fake.running, "the CA runs again");
+    assertEquals("live", fake.live);
+    assertNull(fake.lockedBy);
+  }
+
+  @Test
+  void aFailedValidationRollsBackToThePreviousData() {
+    fake.failingChecks.add("Certificate issuance functional");
+    RestoreResult r = stub(RestoreWorkflow.class, "restore-rollback").restore(request(true));
+    assertFalse(r.ok());
+    assertTrue(r.rolledBack(), r.message());
+    List<String> changes = hostChanges();
+    assertEquals(List.of("stopCa", "swapIn", "startCa", "stopCa", "swapBack", "startCa", "unlockCa"),
+        changes.subList(2, changes.size()));
+    assertEquals("live", fake.live, "the previous data serves again");
+    assertTrue(fake.running);
+    assertTrue(r.message().contains("rolled back"), r.message());
+  }
+
+  @Test
+  void withoutRollbackTheRestoredDataStaysForExamination() {
+    fake.failingChecks.add("Root CA trusted on clients");
+    RestoreResult r = stub(RestoreWorkflow.class, "restore-no-rollback").restore(request(false));
+    assertFalse(r.ok());
+    assertFalse(r.rolledBack());
+    assertFalse(fake.calls.contains("swapBack"));
+    assertEquals("backup", fake.live);
+    assertTrue(r.message().contains("left in place"), r.message());
+  }
+
+  @Test
+  void aRefusedBackupChangesNothingAndNeverStopsTheCa() {
+    fake.failing.add("verifyAndStage");
+    assertThrows(WorkflowFailedException.class,
+        () -> stub(RestoreWorkflow.class, "restore-refused").restore(request(true)));
+    assertEquals(List.of("lockCa", "verifyAndStage", "discardStagingOf", "unlockCa"), hostChanges());
+    assertTrue(fake.running);
+    assertEquals("live", fake.live);
+  }
+
+  @Test
+  void aRecoveryRunsTheRunbooksRecoveryOrder() {
+    RecoveryResult r = stub(RecoveryWorkflow.class, "recover-order").recover(request(true));
+    assertTrue(r.ok(), r.message());
+    List<String> order = fake.calls.stream().filter(c -> List.of("swapIn", "startCa", "checkAcme", "checkIssuance",
+        "restartIngress", "checkService").contains(c)).toList();
+    assertEquals(List.of("swapIn", "startCa", "checkAcme", "checkIssuance", "restartIngress", "checkService"),
+        order.subList(0, 6), fake.calls.toString());
+  }
+}
