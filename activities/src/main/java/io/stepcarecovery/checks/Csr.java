@@ -5,6 +5,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -26,10 +27,16 @@ record Csr(String pem, PublicKey publicKey) {
   static Csr create(String subject) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair kp = g.generateKeyPair();
+    return create(subject, List.of(subject), g.generateKeyPair());
+  }
+
+  /** CN = subject, one SAN per name (iPAddress for an IP literal), signed with the key pair. */
+  static Csr create(String subject, List<String> names, KeyPair kp) throws Exception {
     ExtensionsGenerator ext = new ExtensionsGenerator();
-    int type = TlsProbe.isIpLiteral(subject) ? GeneralName.iPAddress : GeneralName.dNSName;
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(type, subject)));
+    GeneralName[] sans = names.stream()
+        .map(n -> new GeneralName(TlsProbe.isIpLiteral(n) ? GeneralName.iPAddress : GeneralName.dNSName, n))
+        .toArray(GeneralName[]::new);
+    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
     PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
         new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, subject).build(), kp.getPublic())
         .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.ECKey;
 import io.stepcarecovery.probe.HttpsClients;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -25,17 +24,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Bench data: issues certificates through a real step-ca's {@code POST /1.0/sign} (JWK
@@ -113,7 +101,7 @@ public final class BenchIssue {
               names.add(label(rnd, 6 + rnd.nextInt(8)) + "-" + s + "." + ZONES[rnd.nextInt(ZONES.length)]);
             }
             KeyPair kp = g.generateKeyPair();
-            String csr = csr(subject, names, kp);
+            String csr = Csr.create(subject, names, kp).pem();
             String ott = OneTimeToken.mint(key, kid, provisioner, caUrl, subject, names, root, Instant.now());
             String body = om.writeValueAsString(Map.of("csr", csr, "ott", ott));
             try (Response r = http.newCall(new Request.Builder().url(signUrl)
@@ -169,21 +157,6 @@ public final class BenchIssue {
       c[i] = "abcdefghijklmnopqrstuvwxyz0123456789".charAt(rnd.nextInt(36));
     }
     return new String(c);
-  }
-
-  static String csr(String subject, List<String> names, KeyPair kp) throws Exception {
-    ExtensionsGenerator ext = new ExtensionsGenerator();
-    GeneralName[] gn = names.stream().map(x -> new GeneralName(GeneralName.dNSName, x)).toArray(GeneralName[]::new);
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(gn));
-    PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, subject).build(), kp.getPublic())
-        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
-    StringWriter sw = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-      w.writeObject(csr);
-    }
-    return sw.toString();
   }
 
   static long dirSize(Path dir) {
