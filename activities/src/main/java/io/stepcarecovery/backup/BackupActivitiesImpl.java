@@ -189,12 +189,18 @@ public class BackupActivitiesImpl implements BackupActivities {
   }
 
   @Override
-  public PruneReport prune(String ca) {
+  public PruneReport prune(String ca, String justMade) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
-      List<String> deleted = store.prune(c.backups().keepOrDefault());
-      return new PruneReport(store.list().size(), deleted);
+      List<String> deleted = store.prune(c.backups().keepOrDefault(), justMade);
+      List<String> future = store.futureDated();
+      if (!future.isEmpty()) {
+        log.warn("CA {}: backup record(s) {} in {} are dated more than 5 minutes after this host's clock"
+            + " (a host with a fast clock, or forged): ranked after every real backup, never pruned"
+            + " nor taken as the latest; check the clock of the host that wrote them", ca, future, store.dir());
+      }
+      return new PruneReport(store.list().size(), deleted, future);
     });
   }
 

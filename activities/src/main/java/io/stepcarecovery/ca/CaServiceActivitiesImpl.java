@@ -4,11 +4,8 @@ import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.service.ServiceControl;
 import io.stepcarecovery.service.ServiceControls;
+import io.stepcarecovery.lock.CaLock;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -53,38 +50,24 @@ public class CaServiceActivitiesImpl implements CaServiceActivities {
   }
 
   @Override
-  public void lockCa(String ca, String owner) {
-    ActivityErrors.runVoid(() -> {
-      Path lock = lockFile(ca);
-      Files.createDirectories(lock.getParent());
+  public LockReport lockCa(String ca, String owner) {
+    return ActivityErrors.run(() -> {
       try {
-        Files.writeString(lock, owner + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return;
-      } catch (FileAlreadyExistsException held) {
-        String holder = Files.readString(lock).strip();
-        if (holder.equals(owner)) {
-          return; // a retry of our own
-        }
-        throw ApplicationFailure.newNonRetryableFailure("CA " + ca + " is busy: run " + holder
-            + " is working on it, and two runs must never both stop and start it. Wait for it"
-            + " (stepca-recovery status " + holder + "); if that run is gone for good, remove " + lock,
-            "CaBusy");
+        return lock(ca).acquire(owner);
+      } catch (CaLock.BusyException busy) {
+        throw ApplicationFailure.newNonRetryableFailure(busy.getMessage(), "CaBusy");
       }
     });
   }
 
   @Override
   public void unlockCa(String ca, String owner) {
-    ActivityErrors.runVoid(() -> {
-      Path lock = lockFile(ca);
-      if (Files.exists(lock) && Files.readString(lock).strip().equals(owner)) {
-        Files.delete(lock);
-      }
-    });
+    ActivityErrors.runVoid(() -> lock(ca).release(owner));
   }
 
-  private Path lockFile(String ca) {
-    return config.ca(ca).backups().store().resolve(ca).resolve(".lock");
+  /** On the CA host, never in the store: a store may be read-only or a copy elsewhere. */
+  private CaLock lock(String ca) {
+    return new CaLock(config.lockDirOrDefault(), config.ca(ca).name());
   }
 
   @Override

@@ -130,8 +130,9 @@ public final class ConfigLoader {
     }
     TemporalConfig temporal = raw.temporal() == null
         ? new TemporalConfig(null, "default", null) : raw.temporal();
+    p.absoluteIfSet("lockDir", raw.lockDir());
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
-        List.copyOf(services));
+        List.copyOf(services), raw.lockDir());
   }
 
   private static String path(JsonMappingException e) {
@@ -170,7 +171,7 @@ public final class ConfigLoader {
 
   /** Shapes the YAML may have; unknown keys are refused. */
   record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
-      List<String> services) {}
+      List<String> services, Path lockDir) {}
 
   private record Problems(Path source) {
     void fail(String key, String expected) {

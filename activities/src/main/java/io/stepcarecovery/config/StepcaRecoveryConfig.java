@@ -4,13 +4,30 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The whole config file: one schema for the worker and the CLI (DESIGN.md). */
+/**
+ * The whole config file: one schema for the worker and the CLI (DESIGN.md).
+ *
+ * @param lockDir where the per-CA run locks live on the CA host (null: {@link #DEFAULT_LOCK_DIR}).
+ *     Never in the backup store: a store may be read-only, a copy, or shared between hosts.
+ */
 public record StepcaRecoveryConfig(
     Path source,
     TemporalConfig temporal,
     List<CaConfig> cas,
     List<IngressConfig> ingress,
-    List<String> services) {
+    List<String> services,
+    Path lockDir) {
+  /** tmpfs: a lock whose holder is gone because the host rebooted is gone with it. */
+  public static final Path DEFAULT_LOCK_DIR = Path.of("/run/stepca-recovery");
+
+  public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
+      List<IngressConfig> ingress, List<String> services) {
+    this(source, temporal, cas, ingress, services, null);
+  }
+
+  public Path lockDirOrDefault() {
+    return lockDir == null ? DEFAULT_LOCK_DIR : lockDir;
+  }
 
   public CaConfig ca(String name) {
     return cas.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->

@@ -13,6 +13,9 @@ import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.encryption.RecipientKey;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.LinkOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -33,8 +36,13 @@ import java.util.function.LongConsumer;
  * {@code <backupId>.json} record written only after the stored archive was re-read and verified.
  * An archive without its record (a crash mid-publish) is never listed, restored or counted.
  * Work in progress lives under {@code <store>/<ca>/.work/}.
+ *
+ * <p>A store is portable: a record names its archive by file name only, so a copy of the store
+ * at another path or on another host, or a read-only mount of it, lists and restores the same.
+ * Only a backup writes into the store; listing and restoring never do.
  */
 public final class BackupStore {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackupStore.class);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -86,8 +94,16 @@ public final class BackupStore {
           + ": CA keys must never reach Git; set backups.store to a directory outside it");
     }
     try {
+      for (Path d : List.of(dir, dir.resolve(".work"))) {
+        if (Files.isSymbolicLink(d)) {
+          // Following it would chmod and fill whatever it points to.
+          throw new ConfigException("backup store " + d + " is a symbolic link (to "
+              + Files.readSymbolicLink(d) + "): refused, the store's own directories must be real"
+              + " ones. Point backups.store at the real location instead, or replace the link: rm " + d);
+        }
+      }
       for (Path d : List.of(root, dir, dir.resolve(".work"))) {
-        if (!Files.isDirectory(d)) {
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
       }
@@ -96,9 +112,25 @@ public final class BackupStore {
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable by the worker's user");
       }
+      removeRejected();
     } catch (IOException e) {
       throw new ConfigException("backup store " + dir + " cannot be used: " + e.getMessage()
           + " (check backups.store, its permissions and that it is mounted)");
+    }
+  }
+
+  /**
+   * Removes stored copies that failed their verification (left by versions that kept them as
+   * {@code *.rejected}): they hold key material and nothing lists or restores them.
+   */
+  private void removeRejected() throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.rejected")) {
+      for (Path p : ds) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
+          Files.delete(p);
+          log.warn("removed {}: a stored copy of a failed backup (it holds key material)", p);
+        }
+      }
     }
   }
 
@@ -174,21 +206,31 @@ public final class BackupStore {
             + " was written: the store corrupted it");
       }
     } catch (UnsafeArchiveException | IOException e) {
-      // Kept for inspection under a name nothing lists or restores; retrying would not help.
-      Path rejected = target.resolveSibling(target.getFileName() + ".rejected");
+      // Removed, not kept: it holds key material, is a copy of data the CA still has, and
+      // retrying would not help. (Unlisted either way: it has no record.)
+      String removed;
       try {
-        Files.move(target, rejected, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException ignored) {
-        // still unlisted: it has no record
+        Files.deleteIfExists(target);
+        removed = "removed it";
+      } catch (IOException notRemoved) {
+        removed = "could not remove it (" + notRemoved.getMessage() + "): rm " + target;
       }
       throw new UnsafeArchiveException("the stored copy of backup " + backupId + " does not verify ("
-          + e.getMessage() + "); kept as " + rejected + ". Check the store's disk, then back up again", e);
+          + e.getMessage() + "); " + removed + ". Check the store's disk, then back up again", e);
     }
-    StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), sha256, size,
+    // The record names the archive by file name: it must not depend on where the store is mounted.
+    StoredBackup record = new StoredBackup(backupId, ca, target.getFileName().toString(), sha256, size,
         m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots(),
         encrypted ? recipient.fingerprint() : null);
-    writeRecord(stored);
-    return stored;
+    writeRecord(record);
+    return here(record, target);
+  }
+
+  /** A record as this host sees it: its archive's path in the store as mounted here. */
+  private static StoredBackup here(StoredBackup b, Path archive) {
+    return new StoredBackup(b.backupId(), b.ca(), archive.toString(), b.sha256(), b.sizeBytes(),
+        b.createdAt(), b.reason(), b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(),
+        b.encryptedTo());
   }
 
   private static String sha256Of(Path file, LongConsumer progress) throws IOException {
@@ -217,7 +259,10 @@ public final class BackupStore {
     }
   }
 
-  /** Verified backups, newest first. */
+  /**
+   * Verified backups, newest first; each archive path is where it lies in this store as mounted
+   * here. A record dated in the future ({@link #futureDated}) ranks after every real one.
+   */
   public List<StoredBackup> list() {
     List<StoredBackup> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
@@ -228,21 +273,59 @@ public final class BackupStore {
         try {
           StoredBackup b = JSON.readValue(p.toFile(), StoredBackup.class);
           // A record counts only for the archive beside it, under its own, plain name.
-          if (b.backupId() != null && b.backupId().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
-              && p.getFileName().toString().equals(b.backupId() + ".json")
-              && archive(b.backupId(), b.encryptedTo() != null).toString().equals(b.archive())
-              && Files.isRegularFile(Path.of(b.archive()))) {
-            out.add(b);
+          if (b.backupId() == null || !b.backupId().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
+              || !p.getFileName().toString().equals(b.backupId() + ".json") || b.archive() == null
+              || b.createdAt() == null) {
+            continue;
           }
-        } catch (IOException unreadable) {
+          Path beside = archive(b.backupId(), b.encryptedTo() != null);
+          // Records written before stores were portable hold an absolute path: only its file
+          // name counts, and only for the archive beside the record; the path itself is never
+          // followed (it may point anywhere, or to where the store used to be mounted).
+          String named = Path.of(b.archive()).getFileName() == null ? "" : Path.of(b.archive()).getFileName().toString();
+          boolean plainName = b.archive().equals(named) || Path.of(b.archive()).isAbsolute();
+          if (plainName && named.equals(beside.getFileName().toString())
+              && Files.isRegularFile(beside, LinkOption.NOFOLLOW_LINKS)) {
+            out.add(here(b, beside));
+          }
+        } catch (IOException | RuntimeException unreadable) {
           // not a record of ours
         }
       }
     } catch (IOException e) {
       throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
     }
-    out.sort(Comparator.comparing(StoredBackup::createdAt).thenComparing(StoredBackup::backupId).reversed());
+    Instant now = Instant.now();
+    out.sort(Comparator.comparing((StoredBackup b) -> futureDated(b, now))
+        .thenComparing(Comparator.comparing((StoredBackup b) -> createdAt(b).orElse(Instant.EPOCH))
+            .thenComparing(StoredBackup::backupId).reversed()));
     return out;
+  }
+
+  /** How far ahead of this host's clock a record may be dated (clocks drift) before it is suspect. */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  /**
+   * Whether a record is dated more than {@link #CLOCK_SKEW} after {@code now} (this host's
+   * clock), or not dated readably: written by a host with a fast clock, or forged. Such a record
+   * must never count as the latest backup nor push real ones out of the store.
+   */
+  static boolean futureDated(StoredBackup b, Instant now) {
+    return createdAt(b).map(t -> t.isAfter(now.plus(CLOCK_SKEW))).orElse(true);
+  }
+
+  private static Optional<Instant> createdAt(StoredBackup b) {
+    try {
+      return Optional.of(Instant.parse(b.createdAt()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The ids of listed backups dated in the future by this host's clock. */
+  public List<String> futureDated() {
+    Instant now = Instant.now();
+    return list().stream().filter(b -> futureDated(b, now)).map(StoredBackup::backupId).toList();
   }
 
   /** A backup by id, or the newest for "latest". */
@@ -259,19 +342,34 @@ public final class BackupStore {
             + " (list them with: stepca-recovery backups --ca " + ca + ")"));
   }
 
-  /** Deletes all but the newest {@code keep} (at least 1) verified backups; returns the deleted ids. */
-  public List<String> prune(int keep) {
-    List<StoredBackup> all = list();
+  /**
+   * Deletes all but the newest {@code keep} (at least 1) verified backups; returns the deleted
+   * ids. Never deletes {@code justMade} (the backup the calling run just made, or null) whatever
+   * its rank, nor a future-dated record (reported for a person to look at; it does not count
+   * towards {@code keep}).
+   */
+  public List<String> prune(int keep, String justMade) {
+    Instant now = Instant.now();
+    List<StoredBackup> real = list().stream().filter(b -> !futureDated(b, now)).toList();
     List<String> deleted = new ArrayList<>();
-    for (StoredBackup old : all.subList(Math.min(Math.max(1, keep), all.size()), all.size())) {
+    boolean madeListed = real.stream().anyMatch(b -> b.backupId().equals(justMade));
+    int slots = Math.max(1, keep) - (madeListed ? 1 : 0); // the backup just made takes one
+    for (StoredBackup b : real) {
+      if (b.backupId().equals(justMade)) {
+        continue;
+      }
+      if (slots > 0) {
+        slots--;
+        continue;
+      }
       try {
         // Record first: an archive without a record is invisible, the reverse would be a lie.
-        Files.deleteIfExists(record(old.backupId()));
-        Files.deleteIfExists(archive(old.backupId(), false));
-        Files.deleteIfExists(archive(old.backupId(), true));
-        deleted.add(old.backupId());
+        Files.deleteIfExists(record(b.backupId()));
+        Files.deleteIfExists(archive(b.backupId(), false));
+        Files.deleteIfExists(archive(b.backupId(), true));
+        deleted.add(b.backupId());
       } catch (IOException e) {
-        throw new StoreException("cannot prune " + old.backupId() + ": " + e.getMessage(), e);
+        throw new StoreException("cannot prune " + b.backupId() + ": " + e.getMessage(), e);
       }
     }
     return deleted;

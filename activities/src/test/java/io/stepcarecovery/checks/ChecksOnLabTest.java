@@ -375,7 +375,7 @@ class ChecksOnLabTest {
   private static StepcaRecoveryConfig withRoot(StepcaRecoveryConfig config, Path root) {
     List<CaConfig> cas = config.cas().stream().map(c -> new CaConfig(c.name(), c.host(), c.caConfig(), c.url(), root,
         c.service(), c.owner(), c.acme(), c.issuance(), c.backups())).collect(Collectors.toList());
-    return new StepcaRecoveryConfig(config.source(), config.temporal(), cas, config.ingress(), config.services());
+    return new StepcaRecoveryConfig(config.source(), config.temporal(), cas, config.ingress(), config.services(), config.lockDir());
   }
 
   private static X509Certificate selfSignedRoot(String cn) throws Exception {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
     subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
         RecoverCommand.class, VerifyCommand.class, WatchCommand.class, StatusCommand.class,
-        CancelCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
+        CancelCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and failed", "2:usage or config error"})

@@ -54,6 +54,7 @@ public final class TemporalSession implements AutoCloseable {
     for (var a : RunbookAttributes.ALL.entrySet()) {
       attributes &= env.registerSearchAttribute(a.getKey(), a.getValue());
     }
+    io.stepcarecovery.lock.RunContext.embedded(); // the locks this process takes say so
     Workers.register(env.getWorkerFactory(), config, config.hosts());
     env.start();
     return new TemporalSession(env.getWorkflowClient(), env, null, "embedded", attributes);
@@ -99,6 +100,7 @@ public final class TemporalSession implements AutoCloseable {
     WorkflowClient client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(t.namespaceOrDefault()).build());
     boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault());
+    io.stepcarecovery.lock.RunContext.temporal(address); // where `status ID` finds this process's runs
     return new TemporalSession(client, null, stubs, address, attributes);
   }
 

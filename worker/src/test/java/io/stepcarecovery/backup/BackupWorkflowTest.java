@@ -308,7 +308,7 @@ class BackupWorkflowTest {
     release.countDown();
     BackupResult r = io.temporal.client.WorkflowStub.fromTyped(first).getResult(BackupResult.class);
     assertTrue(lab.healthy());
-    assertFalse(Files.exists(lab.dir().resolve("backups/lab/.lock")), "the CA is given back");
+    assertFalse(Files.exists(lab.dir().resolve("run/lab.lock")), "the CA is given back");
     assertEquals(r.sha256(), sha256(Path.of(r.archive())));
     stub().backup(new BackupRequest("lab", "third, after the first"));
   }

@@ -29,8 +29,8 @@ class DelegatingBackupActivities implements BackupActivities {
   }
 
   @Override
-  public PruneReport prune(String ca) {
-    return real.prune(ca);
+  public PruneReport prune(String ca, String justMade) {
+    return real.prune(ca, justMade);
   }
 
   @Override

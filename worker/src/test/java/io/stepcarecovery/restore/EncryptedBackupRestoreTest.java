@@ -46,7 +46,7 @@ class EncryptedBackupRestoreTest {
     BackupsConfig b = ca.backups();
     CaConfig changed = new CaConfig(ca.name(), ca.host(), ca.caConfig(), ca.url(), ca.rootCert(), ca.service(),
         ca.owner(), ca.acme(), ca.issuance(), new BackupsConfig(b.store(), b.keep(), encryptTo, decryptKey, passphrase));
-    return new StepcaRecoveryConfig(c.source(), c.temporal(), List.of(changed), c.ingress(), c.services());
+    return new StepcaRecoveryConfig(c.source(), c.temporal(), List.of(changed), c.ingress(), c.services(), c.lockDir());
   }
 
   static java.util.Map<String, String> modes(Path dir) throws Exception {

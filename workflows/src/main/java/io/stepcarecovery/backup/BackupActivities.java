@@ -25,9 +25,13 @@ public interface BackupActivities {
   @ActivityMethod
   StoredBackup publish(String ca, String backupId, ArchiveReport archive);
 
-  /** Keeps the newest {@code keep} verified backups; never deletes the newest one. */
+  /**
+   * Keeps the newest {@code keep} verified backups; never deletes the newest one, nor
+   * {@code justMade} (the backup this run made, whatever its rank; null in runs from before).
+   * A record dated in the future ranks after every real one and is reported.
+   */
   @ActivityMethod
-  PruneReport prune(String ca);
+  PruneReport prune(String ca, String justMade);
 
   /** Removes this backup's work area (snapshot and partial archive). Idempotent. */
   @ActivityMethod

@@ -7,6 +7,7 @@ import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.ca.CaServiceActivities;
 import io.stepcarecovery.ca.CaStarter;
 import io.stepcarecovery.ca.HostGate;
+import io.stepcarecovery.ca.LockReport;
 import io.stepcarecovery.ca.ServiceStatus;
 import io.stepcarecovery.ca.StopReport;
 import io.stepcarecovery.probe.ProbeActivities;
@@ -31,6 +32,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  static final String PRUNE_KEEPS_NEW = "prune-keeps-new";
   static final int PREFLIGHT = 1, STOP = 2, SNAPSHOT = 3, START = 4, HEALTH = 5, ARCHIVE = 6,
       PUBLISH = 7, PRUNE = 8;
 
@@ -69,13 +71,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     ServiceStatus status;
     String owner = Workflow.getInfo().getWorkflowId();
     boolean locked = false;
+    LockReport lock;
     try {
       int deadline = HostGate.deadline(request.workerDeadlineSeconds());
       BackupActivities gated = ActivityPlans.stub(BackupActivities.class, host,
           HostGate.options(ActivityPlans.QUICK, deadline), progress.summary(PREFLIGHT, where));
       plan = HostGate.call(progress, PREFLIGHT, ca.host(), deadline,
           () -> gated.preflight(ca.name(), request.isConfigOnly()));
-      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
+      lock = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
           progress.summary(PREFLIGHT, where)).lockCa(ca.name(), owner);
       locked = true;
       status = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
@@ -87,8 +90,13 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       }
       throw e;
     }
+    String tookOver = lock == null ? null : lock.tookOver(); // null in histories from before the report
+    if (tookOver != null) {
+      log.warn("CA {}: run lock taken over: found {}", ca.name(), tookOver);
+    }
     progress.done(PREFLIGHT, plan.dbType() + ", " + plan.roots().size() + " path(s), ~"
-        + plan.estimatedBytes() / 1024 + " KiB; CA " + (status.running() ? "running" : "not running"));
+        + plan.estimatedBytes() / 1024 + " KiB; CA " + (status.running() ? "running" : "not running")
+        + (tookOver == null ? "" : "; lock taken over: found " + tookOver));
 
     StopReport stop = null;
     CaStarter.Started started = null;
@@ -124,9 +132,15 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       progress.done(PUBLISH, stored.archive() + " (sha256 " + stored.sha256().substring(0, 12) + "…)");
 
       progress.running(PRUNE, where);
+      // Version 1: prune is told which backup this run made, and never deletes it.
+      String justMade = Workflow.getVersion(PRUNE_KEEPS_NEW, Workflow.DEFAULT_VERSION, 1) >= 1
+          ? stored.backupId() : null;
       PruneReport pruned = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
-          progress.summary(PRUNE, where)).prune(ca.name());
-      progress.done(PRUNE, "kept " + pruned.kept() + ", deleted " + pruned.deleted().size());
+          progress.summary(PRUNE, where)).prune(ca.name(), justMade);
+      progress.done(PRUNE, "kept " + pruned.kept() + ", deleted " + pruned.deleted().size()
+          + (pruned.futureDated() == null || pruned.futureDated().isEmpty() ? ""
+              : "; dated in the future (ranked last, check that host's clock): "
+                  + String.join(", ", pruned.futureDated())));
 
       long downtime = stop == null ? 0
           : started.health().healthyAtMillis() - stop.requestedAtMillis();

@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * A backup published in the store and verified by re-reading it.
  *
+ * @param archive in a record on disk ({@code <id>.json}): the archive's file name, beside the
+ *     record (records from before stores were portable hold an absolute path, of which only the
+ *     file name counts). As the store returns it: that file's path in the store as mounted here.
  * @param roots the absolute paths its archive restores, as its manifest says (null in records
  *     written before this field existed). Only a hint: a restore still takes the roots from the
  *     manifest it verified, and uses this to extract during that same read when they agree.

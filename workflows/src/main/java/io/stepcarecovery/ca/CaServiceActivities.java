@@ -18,10 +18,12 @@ public interface CaServiceActivities {
 
   /**
    * Takes the CA for one run ({@code owner} = its workflow id), so that two runs never both stop
-   * and start it. Re-entrant for the same owner; refused, naming the holder, for another.
+   * and start it. The lock lives on the CA host. Re-entrant for the same owner (whichever worker
+   * wrote it); a lock whose holder is gone, or that is empty or unreadable, is taken over and the
+   * report says what was found; a live holder is refused (CaBusy), naming it.
    */
   @ActivityMethod
-  void lockCa(String ca, String owner);
+  LockReport lockCa(String ca, String owner);
 
   /** Gives the CA back; only its owner's lock is removed. Idempotent. */
   @ActivityMethod
