@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the lock over by itself and says so, and {@code unlock --yes} removes a stale lock. Separate
  * processes throughout; the CA is the real lab.
  */
+@Tag("crash")
 class UnlockIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

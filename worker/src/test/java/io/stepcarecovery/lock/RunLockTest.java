@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * holder (refused, named, with the command to check it) from one that is gone (taken over, and
  * said). Holders are real processes; the CA is the real lab; Temporal is its test server.
  */
+@Tag("lab")
 class RunLockTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

@@ -4,6 +4,7 @@ import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.backup.BackupWorkflowImpl;
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.ca.CaServiceActivities;
+import io.stepcarecovery.ca.LockReport;
 import io.stepcarecovery.ca.ServiceStatus;
 import io.stepcarecovery.ca.StartReport;
 import io.stepcarecovery.ca.StopReport;
@@ -116,9 +117,10 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
   }
 
   @Override
-  public void lockCa(String ca, String owner) {
+  public LockReport lockCa(String ca, String owner) {
     call("lockCa");
     lockedBy = owner;
+    return new LockReport("/run/stepca-recovery/" + ca + ".lock", null);
   }
 
   @Override

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the store at another path, or a read-only mount of it, lists and restores; nothing is
  * written into the store by a restore. On the real lab; Temporal is its test server.
  */
+@Tag("lab")
 class PortableStoreTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
