@@ -1,7 +1,13 @@
 package io.stepcarecovery.orchestration;
 
 import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.backup.ArchiveReport;
+import io.stepcarecovery.backup.BackupActivities;
+import io.stepcarecovery.backup.BackupPlan;
 import io.stepcarecovery.backup.BackupWorkflowImpl;
+import io.stepcarecovery.backup.PruneReport;
+import io.stepcarecovery.backup.SnapshotReport;
+import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.ca.CaServiceActivities;
 import io.stepcarecovery.ca.LockReport;
@@ -38,7 +44,7 @@ import java.util.Set;
  * workflows' decisions fast to test without a lab (Temporal is its own test server).
  */
 final class FakePlatform implements ProbeActivities, CaServiceActivities, RestoreActivities,
-    HostCheckActivities, ValidationActivities, IngressActivities {
+    HostCheckActivities, ValidationActivities, IngressActivities, BackupActivities {
   static final String CA = "main";
   static final String HOST = "ca1";
   static final String ROOT = "/srv/step";
@@ -132,7 +138,7 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
   }
 
   private static RestorePlan plan(String backup) {
-    return new RestorePlan(backup.equals("latest") ? "b1" : backup, "/backups/main/b1.tar.gz", "00", "2026-11-28T00:00:00Z",
+    return new RestorePlan(backup.equals("latest") ? "b1" : backup, "/backups/main/b1.tar.gz", "ef".repeat(32), "2026-11-28T00:00:00Z",
         "badgerv2", "ab".repeat(32), List.of(ROOT), 10, 100);
   }
 
@@ -176,6 +182,47 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
   @Override
   public void discardStaging(String ca, RestorePlan plan, String tag) {
     call("discardStaging");
+  }
+
+  // ---------------------------------------------------------------- backup
+
+  @Override
+  public BackupPlan preflight(String ca, boolean configOnly) {
+    call("preflight");
+    return new BackupPlan(ROOT + "/config/ca.json", ROOT, List.of(ROOT), "badgerv2", 100, "ab".repeat(32), "cd".repeat(32));
+  }
+
+  @Override
+  public SnapshotReport snapshot(String ca, String backupId, BackupPlan plan) {
+    call("snapshot");
+    if (running) {
+      throw new IllegalStateException("snapshot of a running CA: badger is not safe to copy while it runs");
+    }
+    return new SnapshotReport("/backups/main/.work/" + backupId, 10, 100, 5);
+  }
+
+  @Override
+  public ArchiveReport archive(String ca, String backupId, String reason, String createdAt, BackupPlan plan) {
+    call("archive");
+    return new ArchiveReport("/backups/main/.work/" + backupId + "/a.partial", "ef".repeat(32), 50, 10, 5, null);
+  }
+
+  @Override
+  public StoredBackup publish(String ca, String backupId, ArchiveReport archive) {
+    call("publish");
+    return new StoredBackup(backupId, ca, backupId + ".tar.gz", "ef".repeat(32), 50, "2026-11-29T00:00:00Z", "test",
+        "badgerv2", "ab".repeat(32), "cd".repeat(32), List.of(ROOT), null);
+  }
+
+  @Override
+  public PruneReport prune(String ca, String justMade) {
+    call("prune");
+    return new PruneReport(1, List.of());
+  }
+
+  @Override
+  public void discardWork(String ca, String backupId) {
+    call("discardWork");
   }
 
   // ---------------------------------------------------------------- checks

@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The restore and recovery workflows' decisions, with every activity in memory
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * compensated when a step fails, and when the previous data is put back. The same workflows run
  * against the real lab in RestoreWorkflowTest and RecoveryWorkflowTest; this is the fast tier.
  */
+@Timeout(60)
 class RestoreOrchestrationTest {
   FakePlatform fake;
   TestWorkflowEnvironment env;
