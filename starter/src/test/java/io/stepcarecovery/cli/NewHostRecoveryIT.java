@@ -89,13 +89,17 @@ class NewHostRecoveryIT {
       }
       assertTrue(checks.size() >= 6, "the runbook's checklist ran: " + checks);
 
-      // systemd runs the recovered CA: the unit is active and its main process is step-ca.
+      // systemd runs the recovered CA: the unit is active and its main process is step-ca ...
       assertEquals("active", fresh.unitState("step-ca"));
       String mainPid = fresh.exec("systemctl", "show", "-p", "MainPID", "--value", "step-ca");
       assertTrue(mainPid.matches("[1-9][0-9]*"), "step-ca.service has a main process: " + mainPid);
       assertTrue(fresh.exec("cat", "/proc/" + mainPid + "/cmdline").contains("stepca-lab"),
           "the unit's main process is the CA");
       assertTrue(fresh.exec("journalctl", "-u", "step-ca", "--no-pager", "-o", "cat").contains("Started step-ca.service"));
+      // as the unit's user, on files the restore gave back to it (the config's owner step:step)
+      assertEquals("step", fresh.exec("ps", "-o", "user=", "-p", mainPid));
+      assertEquals("step:step\nstep:step\nstep:step\nstep:step", fresh.exec("stat", "-c", "%U:%G", "/etc/step-ca",
+          "/etc/step-ca/config/ca.json", "/etc/step-ca/secrets/intermediate_ca_key", "/etc/step-ca/db"));
 
       // Clients are unaffected: the old certificate verifies against the root they kept, and the
       // recovered CA issues under the same intermediate.
