@@ -3,8 +3,9 @@ package io.stepcarecovery.service;
 import java.util.List;
 
 /**
- * A systemd unit, through systemctl and journalctl. Deliberately thin: systemd cannot run as
- * PID 1 in the lab, so its tests put a stand-in systemctl/journalctl first on PATH.
+ * A systemd unit, through systemctl and journalctl. Deliberately thin. Tested against a real
+ * systemd: lab/up --systemd runs step-ca and the worker as units in a container whose PID 1 is
+ * systemd (NewHostRecoveryIT), since systemd cannot be PID 1 of the lab machine itself.
  */
 public final class SystemdService implements ServiceControl {
   private final String unit;

@@ -167,7 +167,8 @@ public final class LabCa implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> readEnv(Path file) {
+  /** DIR/lab.env as lab/up wrote it (KEY=value lines, shell-quoted values unquoted). */
+  public static Map<String, String> readEnv(Path file) {
     Map<String, String> env = new HashMap<>();
     try {
       for (String line : Files.readAllLines(file)) {
