@@ -2,6 +2,7 @@ package io.stepcarecovery.cli;
 
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.text.TerminalText;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.Console;
@@ -45,7 +46,8 @@ final class Approval {
     }
     Console console = System.console();
     out.flush();
-    String answer = console.readLine("%s%nThe backup is verified. Type 'yes' to replace the live data: ", what);
+    String answer = console.readLine("%s%nThe backup is verified. Type 'yes' to replace the live data: ",
+        TerminalText.lines(what));
     if (answer != null && answer.strip().equalsIgnoreCase("yes")) {
       stub.signal("approve", System.getProperty("user.name"));
     } else {
