@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The fast copy taken while the CA is stopped: the roots, as they are, into a directory whose
  * layout mirrors the filesystem ({@code /etc/step-ca/db/x} → {@code SNAP/etc/step-ca/db/x}).
- * Only the copy sits between stop and start; compression happens after the CA is back.
+ * Only the copy sits between stop and start; compression happens after the CA is back. The walk
+ * is {@link CaTree}'s, the one preflight's {@link TreeCheck} made while the CA still ran: a root
+ * or named path behind a symlink is copied by content under its configured name.
  *
  * <p><b>Why every file is copied, badger's {@code .sst} tables included, and none is
  * hard-linked.</b> Badger v2 (2.2007, what step-ca 0.19 links) never writes into a table after

@@ -79,11 +79,12 @@ public final class TreeCheck {
       throw new ConfigException("CA " + ca + ": " + badNames.size() + " file name(s) cannot be stored"
           + " byte for byte (this JVM reads file names as " + enc + "): " + String.join("; ",
               badNames.subList(0, Math.min(SHOWN, badNames.size())))
-          + (badNames.size() > SHOWN ? "; ..." : "") + ". They would be renamed to U+FFFD in the archive and"
-          + " could overwrite each other. "
+          + (badNames.size() > SHOWN ? "; ..." : "") + ". The archive would hold them renamed (U+FFFD or '?' for each such byte), where"
+          + " two of them can overwrite each other. "
           + (enc != null && enc.replace("-", "").equalsIgnoreCase("UTF8")
               ? "Rename them to UTF-8 names (ls -b DIR shows the bytes; mv), or move them out of the CA's data"
-              : "Run the worker with a UTF-8 locale (LANG=C.UTF-8), or rename them to ASCII names (ls -b DIR; mv)")
+              : "Run the worker (the CLI itself in embedded mode) with a UTF-8 locale, e.g. LANG=C.UTF-8, or rename"
+              + " them to ASCII names (ls -b DIR; mv)")
           + ", then back up again. Nothing was stopped");
     }
     refuseEscapingLinks(ca, roots, links);
@@ -103,8 +104,9 @@ public final class TreeCheck {
       same = false;
     }
     if (!same) {
-      bad.add("in directory " + actual.getParent() + " (" + name.getParent() + "): '"
-          + TerminalText.line(leaf.toString()) + "'");
+      Path dir = actual.getParent();
+      bad.add("in directory " + dir + (dir.equals(name.getParent()) ? "" : " (" + name.getParent() + ")")
+          + ": '" + TerminalText.line(leaf.toString()) + "'");
     }
   }
 

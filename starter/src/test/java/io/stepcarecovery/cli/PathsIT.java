@@ -44,6 +44,8 @@ class PathsIT {
       Files.createDirectories(real.getParent());
       Files.move(lab.stepPath(), real);
       Files.createSymbolicLink(lab.stepPath(), Path.of("srv/step")); // /etc/step-ca -> /srv/step-ca
+      // A link inside the tree stays a link.
+      Files.createSymbolicLink(real.resolve("certs/root.pem"), Path.of("root_ca.crt"));
       lab.ctl("start");
       assertTrue(lab.awaitHealthy(java.time.Duration.ofSeconds(20)));
 
@@ -55,6 +57,7 @@ class PathsIT {
       assertEquals("file", types.get(step + "/config/ca.json"), types.toString());
       assertEquals("file", types.get(step + "/secrets/intermediate_ca_key"), types.toString());
       assertEquals("file", types.get(step + "/db/MANIFEST"), types.toString());
+      assertEquals("symlink", types.get(step + "/certs/root.pem"), types.toString());
 
       // Stopped first, so the hash is not taken while step-ca's badger may still write (it
       // compacts on close): after this, only the restore could change what the link led to.
@@ -68,6 +71,7 @@ class PathsIT {
       assertTrue(Files.isDirectory(lab.stepPath(), LinkOption.NOFOLLOW_LINKS)
           && !Files.isSymbolicLink(lab.stepPath()));
       assertTrue(Files.isRegularFile(lab.caJson()));
+      assertEquals(Path.of("root_ca.crt"), Files.readSymbolicLink(lab.stepPath().resolve("certs/root.pem")));
       assertEquals(before, hash(real));
       try (Stream<Path> s = Files.list(lab.dir())) {
         Path aside = s.filter(p -> p.getFileName().toString().startsWith("step.pre-restore-")).findFirst()
@@ -138,6 +142,29 @@ class PathsIT {
       Cli.Run r = refusedBeforeTheStop(lab, "backup", "--config", lab.configFile().toString());
       assertTrue(r.stdout().contains("2 file name(s) cannot be stored byte for byte")
           && r.stdout().contains("in directory " + db) && r.stdout().contains("ls -b"), r.stdout());
+    }
+  }
+
+  @Test
+  void withoutAUtf8LocaleEvenAValidUtf8NameIsRefusedBeforeTheStopWithTheLocaleToSet() throws Exception {
+    try (LabCa lab = LabCa.up(tmp.resolve("lab"))) {
+      Path templates = lab.stepPath().resolve("templates");
+      LabCa.run(List.of("bash", "-c", "printf x > '" + templates + "'/$'caf\\xc3\\xa9'"), 10);
+      // A worker started by systemd often has no LANG: the JVM then reads names as ASCII.
+      Map<String, String> noLocale = Map.of("LANG", "", "LC_ALL", "", "LC_CTYPE", "");
+      String pid = Files.readString(lab.dir().resolve("step-ca.pid")).strip();
+      String tree = hash(lab.stepPath());
+      Cli.Run r = Cli.run(noLocale, "backup", "--config", lab.configFile().toString());
+      assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+      assertTrue(r.stderr().contains("ANSI_X3.4-1968") && r.stderr().contains("LANG=C.UTF-8")
+          && r.stderr().contains("in directory " + templates) && r.stderr().contains("Nothing was stopped"),
+          r.stderr());
+      assertEquals(pid, Files.readString(lab.dir().resolve("step-ca.pid")).strip());
+      assertTrue(lab.healthy());
+      assertEquals(tree, hash(lab.stepPath()));
+      // With a UTF-8 locale the same name is stored byte for byte.
+      Manifest m = backup(lab, "utf-8 locale");
+      assertEquals("file", types(m).get(templates + "/caf\u00e9"), types(m).toString());
     }
   }
 
