@@ -122,9 +122,9 @@ public final class TreeCheck {
     }
     followed.values().forEach(v -> reals.add(Path.of(v)));
     for (Path real : reals) {
-      if (storeReal.startsWith(real) || real.startsWith(storeReal)) {
-        throw new ConfigException("backups.store " + store + " is really " + storeReal + ", which lies "
-            + (storeReal.startsWith(real) ? "inside" : "around") + " the CA's data " + real
+      if (storeReal.startsWith(real)) {
+        throw new ConfigException("backups.store " + store + " is really " + storeReal + ", which lies"
+            + " inside the CA's data " + real
             + " (through a symlink): a backup would copy the store into itself. Choose a store"
             + " outside the CA's data (backups.store in the config). Nothing was stopped");
       }
