@@ -79,8 +79,8 @@ public final class TreeCheck {
       throw new ConfigException("CA " + ca + ": " + badNames.size() + " file name(s) cannot be stored"
           + " byte for byte (this JVM reads file names as " + enc + "): " + String.join("; ",
               badNames.subList(0, Math.min(SHOWN, badNames.size())))
-          + (badNames.size() > SHOWN ? "; ..." : "") + ". The archive would hold them renamed (U+FFFD or '?' for each such byte), where"
-          + " two of them can overwrite each other. "
+          + (badNames.size() > SHOWN ? "; ..." : "") + ". The archive would hold them renamed (U+FFFD or '?'"
+          + " for each such byte), where two of them can overwrite each other. "
           + (enc != null && enc.replace("-", "").equalsIgnoreCase("UTF8")
               ? "Rename them to UTF-8 names (ls -b DIR shows the bytes; mv), or move them out of the CA's data"
               : "Run the worker (the CLI itself in embedded mode) with a UTF-8 locale, e.g. LANG=C.UTF-8, or rename"
