@@ -104,7 +104,7 @@ public final class ArchiveWriter {
       manifest = new Manifest(Manifest.FORMAT, template.backupId(), template.ca(),
           template.caUrl(), template.createdAt(), template.reason(), template.dbType(),
           template.caConfig(), template.stepPath(), template.roots(), template.rootFingerprint(),
-          template.intermediateFingerprint(), List.copyOf(files));
+          template.intermediateFingerprint(), List.copyOf(files), template.symlinkedPaths());
       byte[] json = manifest.toJson();
       TarArchiveEntry m = new TarArchiveEntry(Manifest.entryName(template.stepPath()));
       m.setSize(json.length);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a backup archive holds, written into it as its last entry so that every checksum is known
@@ -27,7 +28,24 @@ public record Manifest(
     List<String> roots,
     String rootFingerprint,
     String intermediateFingerprint,
-    List<FileEntry> files) {
+    List<FileEntry> files,
+    Map<String, String> symlinkedPaths) {
+
+  /**
+   * As written before {@code symlinkedPaths}: no path was reached through a symlink.
+   *
+   * <p>{@code symlinkedPaths}: for each root or path ca.json names that was a symlink on the CA
+   * host when the backup was made, where it led ({@code /etc/step-ca → /srv/step-ca}). The
+   * archive holds the content under the configured name, so a restore puts it where ca.json
+   * says; this records the host's layout for the operator, and nothing reads it to decide where
+   * to write.
+   */
+  public Manifest(int formatVersion, String backupId, String ca, String caUrl, String createdAt,
+      String reason, String dbType, String caConfig, String stepPath, List<String> roots,
+      String rootFingerprint, String intermediateFingerprint, List<FileEntry> files) {
+    this(formatVersion, backupId, ca, caUrl, createdAt, reason, dbType, caConfig, stepPath, roots,
+        rootFingerprint, intermediateFingerprint, files, null);
+  }
 
   public static final int FORMAT = 1;
   /** Where, under the step path, the manifest sits in the archive. */

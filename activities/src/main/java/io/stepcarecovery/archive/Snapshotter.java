@@ -3,14 +3,13 @@ package io.stepcarecovery.archive;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The fast copy taken while the CA is stopped: the roots, as they are, into a directory whose
  * layout mirrors the filesystem ({@code /etc/step-ca/db/x} → {@code SNAP/etc/step-ca/db/x}).
- * Only the copy sits between stop and start; compression happens after the CA is back.
+ * Only the copy sits between stop and start; compression happens after the CA is back. The walk
+ * is {@link CaTree}'s, the one preflight's {@link TreeCheck} made while the CA still ran: a root
+ * or named path behind a symlink is copied by content under its configured name.
  *
  * <p><b>Why every file is copied, badger's {@code .sst} tables included, and none is
  * hard-linked.</b> Badger v2 (2.2007, what step-ca 0.19 links) never writes into a table after
@@ -59,31 +60,36 @@ public final class Snapshotter {
 
   private static final Pattern VLOG = Pattern.compile("(\\d{6,})\\.vlog");
 
+  /** As {@link #copy(List, Set, Path, List, LongConsumer)}, following only the roots themselves. */
+  public static Result copy(List<Path> roots, Path snapshotDir, List<Path> exclude, LongConsumer progress)
+      throws IOException {
+    return copy(roots, Set.of(), snapshotDir, exclude, progress);
+  }
+
   /**
+   * Copies by configured name ({@link CaTree}): a root or named path that is a symlink is copied
+   * as the content it leads to, mirrored under the configured name; other symlinks as symlinks.
+   *
+   * @param follow configured paths inside the roots that are followed when they are symlinks
    * @param exclude paths under the roots not to copy (our own manifest directory)
    * @param progress called with bytes copied so far, for heartbeats
    */
-  public static Result copy(List<Path> roots, Path snapshotDir, List<Path> exclude, LongConsumer progress)
-      throws IOException {
+  public static Result copy(List<Path> roots, Set<Path> follow, Path snapshotDir, List<Path> exclude,
+      LongConsumer progress) throws IOException {
     long[] totals = new long[3];
     for (Path root : roots) {
-      if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.exists(root)) {
         throw new IOException(root + " does not exist (named by ca.json): nothing to back up there");
       }
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      CaTree.walk(root, follow, Set.copyOf(exclude), new CaTree.Visitor() {
         @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          if (exclude.contains(dir)) {
-            return FileVisitResult.SKIP_SUBTREE;
-          }
-          Path target = mirror(snapshotDir, dir);
-          Files.createDirectories(target);
-          return FileVisitResult.CONTINUE;
+        public void directory(Path name, Path actual, BasicFileAttributes attrs) throws IOException {
+          Files.createDirectories(mirror(snapshotDir, name));
         }
 
         @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Path target = mirror(snapshotDir, file);
+        public void entry(Path name, Path file, BasicFileAttributes attrs) throws IOException {
+          Path target = mirror(snapshotDir, name);
           Files.createDirectories(target.getParent());
           if (attrs.isSymbolicLink()) {
             Files.copy(file, target, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING);
@@ -97,22 +103,17 @@ public final class Snapshotter {
             totals[1] += attrs.size();
             progress.accept(totals[1]);
           } else {
-            return FileVisitResult.CONTINUE; // sockets, fifos: nothing a CA keeps as data
+            return; // sockets, fifos: nothing a CA keeps as data
           }
           totals[0]++;
-          return FileVisitResult.CONTINUE;
         }
 
         @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          if (exc != null) {
-            throw exc;
-          }
-          Path target = mirror(snapshotDir, dir);
+        public void directoryDone(Path name, Path dir) throws IOException {
+          Path target = mirror(snapshotDir, name);
           Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(dir));
           Files.setLastModifiedTime(target, Files.getLastModifiedTime(dir));
           keepOwner(dir, target);
-          return FileVisitResult.CONTINUE;
         }
       });
     }

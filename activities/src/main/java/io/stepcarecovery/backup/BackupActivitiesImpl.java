@@ -7,6 +7,7 @@ import io.stepcarecovery.archive.ArchiveWriter;
 import io.stepcarecovery.archive.DiskErrors;
 import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.archive.Snapshotter;
+import io.stepcarecovery.archive.TreeCheck;
 import io.stepcarecovery.ca.CaJson;
 import io.stepcarecovery.ca.Fingerprints;
 import io.stepcarecovery.ca.StepPath;
@@ -21,8 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +79,12 @@ public class BackupActivitiesImpl implements BackupActivities {
         roots.add(n);
       }
     }
-    long bytes = 0;
     for (Path r : roots) {
       if (!Files.exists(r, LinkOption.NOFOLLOW_LINKS)) {
         throw new ConfigException(r + " does not exist, but " + c.caConfig() + " names it: the CA's"
             + " data is not where its config says (wrong caConfig, or the data is already lost:"
             + " restore instead of backing up)");
       }
-      bytes += size(r);
     }
     Path store = c.backups().store().toAbsolutePath().normalize();
     for (Path r : roots) {
@@ -93,6 +93,15 @@ public class BackupActivitiesImpl implements BackupActivities {
             + ": a backup would contain itself; choose a store outside it");
       }
     }
+    // Everything the snapshot will copy, checked while the CA still runs: symlinked roots and
+    // named paths, names that cannot be stored, links leading out, a store inside by real path.
+    Set<Path> follow = new LinkedHashSet<>();
+    for (Path p : wanted) {
+      follow.add(p.toAbsolutePath().normalize());
+    }
+    TreeCheck.Result tree = TreeCheck.check(c.name(), roots, follow,
+        Set.of(stepPath.resolve(Manifest.DIR)), store);
+    long bytes = tree.bytes();
     BackupStore backups = new BackupStore(store, c.name());
     backups.prepare();
     // A bad encryption key must stop the backup here, before the CA is stopped.
@@ -107,13 +116,7 @@ public class BackupActivitiesImpl implements BackupActivities {
     String interFp = json.crt() == null ? null : Fingerprints.ofFile(json.crt());
     return new BackupPlan(c.caConfig().toString(), stepPath.toString(),
         roots.stream().map(Path::toString).toList(), db.isNone() ? "none" : db.type(), bytes,
-        rootFp, interFp);
-  }
-
-  private static long size(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    }
+        rootFp, interFp, tree.followed());
   }
 
   @Override
@@ -125,7 +128,9 @@ public class BackupActivitiesImpl implements BackupActivities {
       store.discardWork(backupId); // a retry starts from a clean work area
       Files.createDirectories(snap);
       long t0 = System.nanoTime();
-      Snapshotter.Result r = Snapshotter.copy(plan.roots().stream().map(Path::of).toList(), snap,
+      Set<Path> follow = new LinkedHashSet<>();
+      plan.symlinkedPathsOrEmpty().keySet().forEach(p -> follow.add(Path.of(p)));
+      Snapshotter.Result r = Snapshotter.copy(plan.roots().stream().map(Path::of).toList(), follow, snap,
           List.of(Path.of(plan.stepPath()).resolve(Manifest.DIR)), Heartbeat.of("snapshot"));
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.info("snapshot of CA {}: {} files, {} bytes in {} ms", ca, r.files(), r.bytes(), ms);
@@ -143,7 +148,8 @@ public class BackupActivitiesImpl implements BackupActivities {
       Path partial = store.partial(backupId, recipient != null);
       Manifest template = new Manifest(Manifest.FORMAT, backupId, ca, c.url(), createdAt, reason,
           plan.dbType(), plan.caConfig(), plan.stepPath(), plan.roots(), plan.rootFingerprint(),
-          plan.intermediateFingerprint(), List.of());
+          plan.intermediateFingerprint(), List.of(),
+          plan.symlinkedPathsOrEmpty().isEmpty() ? null : plan.symlinkedPathsOrEmpty());
       long t0 = System.nanoTime();
       ArchiveWriter.Layer layer = recipient == null ? ArchiveWriter.Layer.NONE
           : out -> recipient.encrypting(out, backupId + ".tar.gz");

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,11 +67,8 @@ public class IngressActivitiesImpl implements IngressActivities {
         }
       }
     }
-    Path tmp = acmeJson.resolveSibling(acmeJson.getFileName() + ".tmp");
-    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-    // Traefik refuses an acme.json readable by others.
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    Files.move(tmp, acmeJson, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // Traefik refuses an acme.json readable by others; and it holds the account's private key.
+    PrivateRewrite.replace(acmeJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     return "cleared the ACME account of " + (resolvers.isEmpty() ? "no resolver" : String.join(", ", resolvers))
         + " in " + acmeJson + " (copy: " + copy.getFileName() + ")";
   }

@@ -102,4 +102,41 @@ class BackupPlanTest {
         () -> BackupActivitiesImpl.plan(ca(lab.caJson(), lab.stepPath().resolve("backups")), false));
     assertTrue(e.getMessage().contains("lies inside the CA's data"), e.getMessage());
   }
+
+  @Test
+  void aDatabaseBehindASymlinkIsFollowedAndRecorded() throws Exception {
+    Path link = tmp.resolve("db-link");
+    Files.createSymbolicLink(link, lab.stepPath().resolve("db"));
+    Path c = variant("db-link", caJson.replace(lab.stepPath().resolve("db").toString(), link.toString()));
+    BackupPlan plan = BackupActivitiesImpl.plan(ca(c, tmp.resolve("store")), false);
+    assertTrue(plan.roots().contains(link.toString()), plan.roots().toString());
+    assertEquals(java.util.Map.of(link.toString(), lab.stepPath().resolve("db").toString()), plan.symlinkedPaths());
+  }
+
+  @Test
+  void aDanglingSymlinkedDatabaseIsRefusedNamingTheLink() throws Exception {
+    Path link = tmp.resolve("dangling-db");
+    Files.createSymbolicLink(link, tmp.resolve("gone"));
+    Path c = variant("dangling", caJson.replace(lab.stepPath().resolve("db").toString(), link.toString()));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(c, tmp.resolve("store")), false));
+    assertTrue(e.getMessage().contains(link + " is a symlink to " + tmp.resolve("gone")), e.getMessage());
+  }
+
+  @Test
+  void aStoreWhoseRealPathIsInsideTheCaDataIsRefused() throws Exception {
+    Path link = tmp.resolve("store-link");
+    Files.createSymbolicLink(link, lab.stepPath().resolve("templates"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(lab.caJson(), link.resolve("backups")), false));
+    assertTrue(e.getMessage().contains("is really " + lab.stepPath().resolve("templates/backups")), e.getMessage());
+    assertTrue(Files.notExists(lab.stepPath().resolve("templates/backups")), "refused before the store was made");
+  }
+
+  @Test
+  void aStoreAroundTheCaDataIsNotItsConcern() throws Exception {
+    // /srv as the store with the CA in /srv/step-ca: the work area is not inside the CA's data.
+    BackupPlan plan = BackupActivitiesImpl.plan(ca(lab.caJson(), lab.dir()), false);
+    assertEquals(List.of(lab.stepPath().toString()), plan.roots());
+  }
 }

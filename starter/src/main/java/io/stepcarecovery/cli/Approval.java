@@ -3,6 +3,7 @@ package io.stepcarecovery.cli;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.progress.Step;
 import io.stepcarecovery.restore.PlannedRestore;
+import io.stepcarecovery.text.TerminalText;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.Console;
@@ -68,7 +69,7 @@ final class Approval {
     String writes = describe(stub);
     out.flush();
     String answer = console.readLine("%s%n%sThe backup is verified. Type 'yes' to replace the live data: ",
-        what, writes);
+        TerminalText.lines(what), TerminalText.lines(writes));
     if (answer != null && answer.strip().equalsIgnoreCase("yes")) {
       stub.signal("approve", System.getProperty("user.name"));
     } else {

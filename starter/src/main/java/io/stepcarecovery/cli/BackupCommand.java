@@ -6,6 +6,7 @@ import io.stepcarecovery.backup.BackupRequest;
 import io.stepcarecovery.backup.BackupResult;
 import io.stepcarecovery.backup.BackupWorkflow;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.text.TerminalText;
 import io.stepcarecovery.worker.TemporalSession;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -71,8 +72,8 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
         doc.put("workflowId", id);
         Output.json(spec.commandLine(), doc);
       } else {
-        out.println("Backup " + r.backupId() + " stored and verified");
-        out.println("  archive    " + r.archive());
+        out.println("Backup " + TerminalText.line(r.backupId()) + " stored and verified");
+        out.println("  archive    " + TerminalText.line(r.archive()));
         out.println("  sha256     " + r.sha256());
         out.println("  size       " + r.sizeBytes() + " bytes");
         out.println("  db         " + r.dbType());
@@ -80,7 +81,7 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
         out.println("  CA down    " + (r.caWasRunning() ? r.caDowntimeMillis() + " ms (stopped window "
             + r.stoppedWindowMillis() + " ms)" : "no (it was not running; left stopped)"));
         if (!r.pruned().isEmpty()) {
-          out.println("  pruned     " + String.join(", ", r.pruned()));
+          out.println("  pruned     " + TerminalText.line(String.join(", ", r.pruned())));
         }
         out.flush();
       }

@@ -5,6 +5,7 @@ import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.store.BackupStore;
+import io.stepcarecovery.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,15 +47,17 @@ final class BackupsCommand implements Callable<Integer>, Main.JsonOutput {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (all.isEmpty()) {
-      out.println("No verified backup of CA " + c.name() + " in " + store.dir());
+      out.println("No verified backup of CA " + c.name() + " in " + TerminalText.line(store.dir().toString()));
     } else {
       out.printf("%-24s %-24s %12s  %-12s  %-16s  %s%n", "BACKUP", "CREATED", "BYTES", "SHA256",
           "ENCRYPTED TO", "REASON");
       for (StoredBackup b : all) {
         // The last 16 hex digits of the fingerprint: the long key id gpg --list-keys shows.
         String to = b.encryptedTo() == null ? "-" : b.encryptedTo().substring(Math.max(0, b.encryptedTo().length() - 16));
-        out.printf("%-24s %-24s %12d  %-12s  %-16s  %s%n", b.backupId(), b.createdAt(), b.sizeBytes(),
-            b.sha256().substring(0, 12), to, b.reason() == null ? "" : b.reason());
+        // Every cell read from a record is text from outside: one table row each, nothing that acts.
+        out.printf("%-24s %-24s %12d  %-12s  %-16s  %s%n", TerminalText.line(b.backupId()),
+            TerminalText.line(b.createdAt()), b.sizeBytes(), TerminalText.line(b.sha256().substring(0, 12)),
+            TerminalText.line(to), b.reason() == null ? "" : TerminalText.line(b.reason()));
       }
     }
     out.flush();

@@ -1,6 +1,7 @@
 package io.stepcarecovery.cli;
 
 import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -13,20 +14,21 @@ final class ChecklistPrinter {
     for (ChecklistItem i : items) {
       if (!i.group().equals(group)) {
         group = i.group();
-        out.println(group);
+        out.println(TerminalText.line(group));
       }
       String mark = switch (i.status()) {
         case ChecklistItem.PASSED -> "✓";
         case ChecklistItem.FAILED -> "✗";
         default -> "-";
       };
-      out.println("  " + mark + " " + i.item() + (i.detail() == null || i.detail().isEmpty() ? "" : " — " + i.detail()));
+      out.println("  " + mark + " " + TerminalText.line(i.item())
+          + (i.detail() == null || i.detail().isEmpty() ? "" : " — " + TerminalText.line(i.detail())));
       if (i.isFailed()) {
         if (i.diagnosis() != null) {
-          out.println("      likely cause: " + i.diagnosis());
+          out.println("      likely cause: " + TerminalText.line(i.diagnosis()));
         }
         if (i.action() != null) {
-          out.println("      action:       " + i.action());
+          out.println("      action:       " + TerminalText.line(i.action()));
         }
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.Failures;
+import io.stepcarecovery.text.TerminalText;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -43,7 +44,7 @@ final class Output {
       doc.put("error", message);
       json(cl, doc);
     }
-    cl.getErr().println("stepca-recovery: " + message);
+    cl.getErr().println("stepca-recovery: " + TerminalText.lines(message));
     cl.getErr().flush();
   }
 }

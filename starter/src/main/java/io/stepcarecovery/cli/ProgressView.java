@@ -1,6 +1,7 @@
 package io.stepcarecovery.cli;
 
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.text.TerminalText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ final class ProgressView {
         }
       }
     }
-    return b.toString();
+    // Titles, targets, details and failures quote text from outside (a reason, a path, a
+    // manifest): a redrawn frame must stay exactly one line per step.
+    return TerminalText.line(b.toString());
   }
 }

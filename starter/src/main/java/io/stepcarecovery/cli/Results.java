@@ -3,6 +3,7 @@ package io.stepcarecovery.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +36,10 @@ final class Results {
       ChecklistPrinter.print(out, Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)));
     }
     if (result.has("message")) {
-      out.println(result.get("message").asText());
+      out.println(TerminalText.lines(result.get("message").asText()));
     } else if (result.has("archive")) {
-      out.println("Backup " + result.get("backupId").asText() + " stored and verified: " + result.get("archive").asText());
+      out.println("Backup " + TerminalText.line(result.get("backupId").asText()) + " stored and verified: "
+          + TerminalText.line(result.get("archive").asText()));
     }
     out.flush();
     return ok ? Main.OK : Main.FAILED;

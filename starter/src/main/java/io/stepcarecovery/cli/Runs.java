@@ -2,6 +2,7 @@ package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.text.TerminalText;
 import io.stepcarecovery.worker.TemporalSession;
 import java.io.PrintWriter;
 
@@ -31,7 +32,7 @@ final class Runs {
         doc.put("started", true);
         out.println(Output.JSON.writeValueAsString(doc));
       } else {
-        out.println(id);
+        out.println(TerminalText.line(id));
       }
       out.flush();
       return null;
@@ -40,7 +41,7 @@ final class Runs {
       whileRunning.run();
       return session.client().newUntypedWorkflowStub(id).getResult(type);
     }
-    out.println(headline + " (workflow " + id + ", Temporal " + session.address() + ")");
+    out.println(TerminalText.line(headline + " (workflow " + id + ", Temporal " + session.address() + ")"));
     out.println(session.isEmbedded()
         ? "  embedded mode: this process is the Temporal service; keep it running until the end"
         : "  Ctrl-C detaches and leaves the workflow running; follow it again with: stepca-recovery watch " + id);

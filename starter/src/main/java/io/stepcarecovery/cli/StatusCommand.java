@@ -2,6 +2,7 @@ package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.text.TerminalText;
 import io.stepcarecovery.worker.TemporalSession;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -56,7 +57,7 @@ final class StatusCommand implements Callable<Integer>, Main.JsonOutput {
         Output.json(spec.commandLine(), doc);
       } else {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(id + " · " + type + " · " + state);
+        out.println(TerminalText.line(id + " · " + type + " · " + state));
         ProgressView.render(steps, Map.of(), System.currentTimeMillis(),
             Follower.attempt(session.client(), id)).forEach(out::println);
         out.flush();

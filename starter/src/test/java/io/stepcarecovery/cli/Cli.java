@@ -15,14 +15,27 @@ final class Cli {
   private Cli() {}
 
   static Run run(String... args) throws Exception {
+    return run(java.util.Map.of(), args);
+  }
+
+  /** With environment variables changed; an empty value removes the variable. */
+  static Run run(java.util.Map<String, String> env, String... args) throws Exception {
     Path repo = LabCa.repo();
     List<String> cmd = new ArrayList<>(List.of(repo.resolve("stepca-recovery").toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("cli", ".out");
     Path err = Files.createTempFile("cli", ".err");
-    Process p = new ProcessBuilder(cmd).directory(repo.toFile())
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    env.forEach((k, v) -> {
+      if (v.isEmpty()) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
+    Process p = pb.start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("stepca-recovery " + String.join(" ", args) + " hung");

@@ -42,6 +42,17 @@ class ProgressViewTest {
   }
 
   @Test
+  void textFromOutsideCannotBreakOrRedrawTheLine() {
+    Step failed = new Step(1, "Preflight", "lab", Step.State.FAILED,
+        "name '\u001b[2J' in /x\nforged\u009b");
+    String line = ProgressView.line(failed, null, 0, new ProgressView.Attempt(2, "\r\u001b[1A"));
+    assertEquals("  ✗ 1. Preflight · lab  FAILED: name '\\e[2J' in /x\\nforged\\x9b", line);
+    Step running = new Step(2, "Stop CA", "lab", Step.State.RUNNING, "");
+    assertEquals("  ▶ 2. Stop CA · lab  (running, attempt 2: last try failed: \\r\\e[1A)",
+        ProgressView.line(running, null, 0, new ProgressView.Attempt(2, "\r\u001b[1A")));
+  }
+
+  @Test
   void aLiveBackupIsRedrawnInPlaceOnATerminalAndPrintedLineByLineOtherwise() throws Exception {
     try (LabCa lab = LabCa.up(tmp.resolve("lab")); TemporalSession session = TemporalSession.embedded(lab.config())) {
       for (Follower.Mode mode : Follower.Mode.values()) {

@@ -1,6 +1,7 @@
 package io.stepcarecovery.backup;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a backup of one CA covers, resolved from its ca.json on the CA host.
@@ -9,6 +10,8 @@ import java.util.List;
  * @param roots absolute paths to archive: the step path plus anything ca.json points to outside it
  * @param dbType step-ca's {@code db.type}
  * @param estimatedBytes bytes under all roots when the plan was made
+ * @param symlinkedPaths each root or path ca.json names that is a symlink, and its real path: the
+ *     snapshot copies what it leads to under the configured name (null in plans made before)
  */
 public record BackupPlan(
     String caConfig,
@@ -17,4 +20,15 @@ public record BackupPlan(
     String dbType,
     long estimatedBytes,
     String rootFingerprint,
-    String intermediateFingerprint) {}
+    String intermediateFingerprint,
+    Map<String, String> symlinkedPaths) {
+
+  public BackupPlan(String caConfig, String stepPath, List<String> roots, String dbType,
+      long estimatedBytes, String rootFingerprint, String intermediateFingerprint) {
+    this(caConfig, stepPath, roots, dbType, estimatedBytes, rootFingerprint, intermediateFingerprint, null);
+  }
+
+  public Map<String, String> symlinkedPathsOrEmpty() {
+    return symlinkedPaths == null ? Map.of() : symlinkedPaths;
+  }
+}
