@@ -11,6 +11,7 @@ import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.encryption.RecipientKey;
+import io.stepcarecovery.signing.BackupSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -129,9 +130,11 @@ public final class BackupStore {
    * @param recipient the key the archive is encrypted to, or null for a clear archive
    * @param reading how this host decrypts it, or null when it cannot
    * @param written the manifest as written, for the record when the content cannot be re-read here
+   * @param signature the archive's detached signature in the work area, or null when unsigned
+   * @param signedBy the fingerprint of the key that made {@code signature}, for the record
    */
   public StoredBackup publish(String backupId, Path partial, String expectedSha256, RecipientKey recipient,
-      ArchiveReader.Layer reading, Manifest written, LongConsumer progress) {
+      ArchiveReader.Layer reading, Manifest written, Path signature, String signedBy, LongConsumer progress) {
     boolean encrypted = recipient != null;
     Path target = archive(backupId, encrypted);
     try {
@@ -146,6 +149,9 @@ public final class BackupStore {
       }
       // else: a retry after the move already happened.
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+      if (signature != null) {
+        BackupSignature.place(signature, target); // beside the archive before the record exists
+      }
     } catch (IOException e) {
       throw new StoreException("cannot store " + target + ": " + e.getMessage(), e);
     }
@@ -186,7 +192,7 @@ public final class BackupStore {
     }
     StoredBackup stored = new StoredBackup(backupId, ca, target.toString(), sha256, size,
         m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots(),
-        encrypted ? recipient.fingerprint() : null);
+        encrypted ? recipient.fingerprint() : null, signature == null ? null : signedBy);
     writeRecord(stored);
     return stored;
   }
@@ -269,6 +275,8 @@ public final class BackupStore {
         Files.deleteIfExists(record(old.backupId()));
         Files.deleteIfExists(archive(old.backupId(), false));
         Files.deleteIfExists(archive(old.backupId(), true));
+        Files.deleteIfExists(BackupSignature.of(archive(old.backupId(), false)));
+        Files.deleteIfExists(BackupSignature.of(archive(old.backupId(), true)));
         deleted.add(old.backupId());
       } catch (IOException e) {
         throw new StoreException("cannot prune " + old.backupId() + ": " + e.getMessage(), e);
