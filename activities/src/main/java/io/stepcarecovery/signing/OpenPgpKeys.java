@@ -22,6 +22,20 @@ final class OpenPgpKeys {
     return HexFormat.of().withUpperCase().toHexDigits(id);
   }
 
+  /**
+   * Whether the JDK's own providers sign and verify with this key: RSA and EdDSA, whose hashing
+   * there uses the CPU's SHA instructions (2-5x Bouncy Castle's). Everything else (ECDSA on
+   * brainpool curves, which the JDK dropped, DSA, ...) goes through Bouncy Castle; a JDK signer
+   * for a curve it lacks would fail only when the signature is computed.
+   */
+  static boolean inTheJdk(PGPPublicKey k) {
+    return switch (k.getAlgorithm()) {
+      case PublicKeyAlgorithmTags.RSA_GENERAL, PublicKeyAlgorithmTags.RSA_SIGN, PublicKeyAlgorithmTags.EDDSA_LEGACY,
+          PublicKeyAlgorithmTags.Ed25519, PublicKeyAlgorithmTags.Ed448 -> true;
+      default -> false;
+    };
+  }
+
   static boolean expired(PGPPublicKey k) {
     long valid = k.getValidSeconds();
     return valid > 0 && k.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now());

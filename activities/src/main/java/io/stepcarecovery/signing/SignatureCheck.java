@@ -12,6 +12,7 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
 /**
  * One backup's signature, by a trusted key, to be checked over the archive's bytes. The bytes
@@ -43,8 +44,9 @@ public final class SignatureCheck implements BackupSignature.Check {
   private PGPSignature fresh() {
     PGPSignature s = TrustedSigners.parse(signature, sigFile, what).get(index);
     try {
-      s.init(new BcPGPContentVerifierBuilderProvider(), key);
-    } catch (PGPException e) {
+      s.init(OpenPgpKeys.inTheJdk(key) ? new JcaPGPContentVerifierBuilderProvider()
+          : new BcPGPContentVerifierBuilderProvider(), key);
+    } catch (PGPException | RuntimeException e) {
       throw new UnsafeArchiveException(what + ": its signature " + sigFile + " cannot be checked with key "
           + signer + ": " + e.getMessage());
     }
@@ -174,7 +176,7 @@ public final class SignatureCheck implements BackupSignature.Check {
       boolean ok;
       try {
         ok = sig.verify();
-      } catch (PGPException e) {
+      } catch (PGPException | RuntimeException e) {
         throw bad(e);
       }
       if (!ok) {

@@ -33,6 +33,7 @@ import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 
 /**
  * The OpenPGP private key backups are signed with ({@code backups.signWith}, with an optional
@@ -146,16 +147,23 @@ public final class SigningKey {
     return OpenPgpKeys.fingerprint(primary);
   }
 
+  /** Through the JDK's own providers where they know the key (see OpenPgpKeys.inTheJdk). */
+  private PGPSignatureGenerator generator() throws PGPException {
+    PGPSignatureGenerator gen = new PGPSignatureGenerator(OpenPgpKeys.inTheJdk(signing)
+        ? new JcaPGPContentSignerBuilder(signing.getAlgorithm(), HashAlgorithmTags.SHA512)
+        : new BcPGPContentSignerBuilder(signing.getAlgorithm(), HashAlgorithmTags.SHA512), signing);
+    gen.init(PGPSignature.BINARY_DOCUMENT, key);
+    return gen;
+  }
+
   /**
    * Writes a detached binary signature over every byte of {@code data} to {@code signature}
    * (owner-only, replaced if present). SHA-512; the issuer's fingerprint is in the hashed area.
    */
   public void sign(Path data, Path signature, LongConsumer progress) throws IOException {
-    PGPSignatureGenerator gen = new PGPSignatureGenerator(
-        new BcPGPContentSignerBuilder(signing.getAlgorithm(), HashAlgorithmTags.SHA512), signing);
     PGPSignature sig;
     try {
-      gen.init(PGPSignature.BINARY_DOCUMENT, key);
+      PGPSignatureGenerator gen = generator();
       PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
       hashed.setSignatureCreationTime(false, new Date());
       hashed.setIssuerFingerprint(false, signing);
@@ -173,7 +181,7 @@ public final class SigningKey {
         }
       }
       sig = gen.generate();
-    } catch (PGPException e) {
+    } catch (PGPException | org.bouncycastle.openpgp.PGPRuntimeOperationException e) {
       throw new IOException("cannot sign " + data + " with key " + fingerprint() + " (backups.signWith "
           + file + "): " + e.getMessage(), e);
     }

@@ -100,8 +100,9 @@ class SignedArchiveTest {
     }
   }
 
+  /** ed25519 and rsa3072 go through the JDK's providers; brainpool, which the JDK lacks, through Bouncy Castle. */
   @ParameterizedTest(name = "{0} key made by gpg")
-  @CsvSource({"ed25519, cv25519", "rsa3072, rsa3072"})
+  @CsvSource({"ed25519, cv25519", "rsa3072, rsa3072", "brainpoolP256r1, brainpoolP256r1"})
   void gpgVerifiesWhatWeSignAndWeAcceptWhatGpgSigns(String primary, String enc) throws Exception {
     Key k = key("signer", primary, enc);
     SigningKey signer = SigningKey.load(k.sec(), k.pass());
