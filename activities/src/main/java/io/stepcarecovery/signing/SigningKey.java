@@ -158,7 +158,8 @@ public final class SigningKey {
 
   /**
    * Writes a detached binary signature over every byte of {@code data} to {@code signature}
-   * (owner-only, replaced if present). SHA-512; the issuer's fingerprint is in the hashed area.
+   * (owner-only, replaced if present), then checks it over the file again. SHA-512; the
+   * issuer's fingerprint is in the hashed area.
    */
   public void sign(Path data, Path signature, LongConsumer progress) throws IOException {
     PGPSignature sig;
@@ -190,6 +191,15 @@ public final class SigningKey {
         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
       Files.setPosixFilePermissions(signature, PosixFilePermissions.fromString("rw-------"));
       sig.encode(out);
+    }
+    // Checked as a restoring host will check it, while the CA host can still do something about
+    // it: a signature that does not verify would make the backup unusable where it is required.
+    try {
+      new SignatureCheck(Files.readAllBytes(signature), 0, signing, fingerprint(), signature, data.toString())
+          .verifyWhole(data, progress);
+    } catch (io.stepcarecovery.archive.UnsafeArchiveException e) {
+      throw new IOException("the signature just made with key " + fingerprint() + " does not verify: "
+          + e.getMessage(), e);
     }
   }
 }
