@@ -213,4 +213,67 @@ class SignedBackupRestoreTest {
           "payloads were decoded");
     }
   }
+
+  /**
+   * Encryption is not authenticity: whoever has the public key in encryptTo (anyone) makes an
+   * encrypted backup the restoring host can decrypt; only the signature tells it apart.
+   */
+  @Test
+  void anEncryptedBackupIsSignedOverItsStoredBytesAndAnEncryptedForgeryIsRefused() throws Exception {
+    try (LabCa lab = LabCa.up(tmp.resolve("lab")); Gpg gpg = Gpg.in(tmp.resolve("gnupg"))) {
+      String signer = gpg.newKey("CA backups signing <sign@lab.test>", "rsa3072", null, PASSPHRASE);
+      String recipient = gpg.newKey("CA backups <enc@lab.test>", "ed25519", "cv25519", "");
+      Path keys = Files.createDirectories(tmp.resolve("keys"));
+      Path sec = gpg.exportSecret(signer, PASSPHRASE, keys.resolve("signing.sec.asc"));
+      Path pass = Files.writeString(keys.resolve("signing.pass"), PASSPHRASE + "\n");
+      Path pub = gpg.exportPublic(signer, keys.resolve("signing.pub.asc"));
+      Path encPub = gpg.exportPublic(recipient, keys.resolve("enc.pub.asc"));
+      Path encSec = gpg.exportSecret(recipient, "", keys.resolve("enc.sec.asc"));
+      List<String> histories = new ArrayList<>();
+
+      // (withBackups sets the encryption keys alone; withSigning keeps them)
+      StepcaRecoveryConfig caHost = withSigning(
+          EncryptedBackupRestoreTest.withBackups(lab.config(), encPub, null, null), sec, pass, null);
+      BackupResult genuine = backup(caHost, "signed-encrypted", histories);
+      Path archive = Path.of(genuine.archive());
+      assertTrue(archive.getFileName().toString().endsWith(".tar.gz.gpg"), archive.toString());
+      Path sig = archive.resolveSibling(archive.getFileName() + ".sig");
+      String status = gpg.gpg(List.of("--status-fd", "1", "--verify", sig.toString(), archive.toString()));
+      assertTrue(status.lines().anyMatch(l -> l.startsWith("[GNUPG:] VALIDSIG ") && l.endsWith(signer)), status);
+
+      // The attacker needs only what every CA host has: the public encryption key.
+      BackupResult forged = backup(EncryptedBackupRestoreTest.withBackups(lab.config(), encPub, null, null),
+          "forged-encrypted", histories);
+      assertTrue(forged.archive().endsWith(".tar.gz.gpg"), forged.archive());
+
+      StepcaRecoveryConfig restoring = withSigning(
+          EncryptedBackupRestoreTest.withBackups(lab.config(), null, encSec, null), null, null, pub);
+      TreeMap<String, String> labBefore = tree(lab.dir());
+      TestWorkflowEnvironment env = environment(restoring);
+      try {
+        WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub(env,
+            RestoreWorkflow.class, "restore-forged-encrypted").restore(new RestoreRequest("lab", forged.backupId())));
+        String m = Failures.rootMessage(e);
+        assertTrue(m.contains("is not signed") && m.contains(forged.backupId()) && m.contains(signer), m);
+        assertEquals(labBefore, tree(lab.dir()), "nothing on disk changed");
+        assertTrue(lab.healthy());
+        histories.add(readable(env, "restore-forged-encrypted"));
+
+        RestoreResult r = stub(env, RestoreWorkflow.class, "restore-signed-encrypted")
+            .restore(new RestoreRequest("lab", genuine.backupId()));
+        assertTrue(r.ok(), r.message() + " " + r.checklist());
+        assertTrue(lab.healthy());
+        histories.add(readable(env, "restore-signed-encrypted"));
+      } finally {
+        env.close();
+      }
+      String secretKeyText = Files.readString(sec);
+      for (String history : histories) {
+        assertFalse(history.contains(PASSPHRASE), "passphrase in a history");
+        assertFalse(history.contains("PRIVATE KEY"), "private key in a history");
+        assertFalse(history.contains(secretKeyText.substring(120, 180)), "key material in a history");
+      }
+      assertTrue(histories.get(0).contains(signer) && histories.get(0).contains(recipient), histories.get(0));
+    }
+  }
 }
