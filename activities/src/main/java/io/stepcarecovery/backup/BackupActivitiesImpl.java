@@ -16,6 +16,8 @@ import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.encryption.RecipientKey;
+import io.stepcarecovery.signing.BackupSignature;
+import io.stepcarecovery.signing.SigningKey;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,8 +106,9 @@ public class BackupActivitiesImpl implements BackupActivities {
     long bytes = tree.bytes();
     BackupStore backups = new BackupStore(store, c.name());
     backups.prepare();
-    // A bad encryption key must stop the backup here, before the CA is stopped.
+    // A bad encryption or signing key (or passphrase) must stop the backup here, before the CA is stopped.
     BackupEncryption.recipient(c.backups());
+    BackupSignature.signer(c.backups());
     long needed = 2 * bytes + (16L << 20);
     if (backups.usableBytes() < needed) {
       throw new ConfigException("not enough free space in " + backups.dir() + ": "
@@ -162,11 +165,17 @@ public class BackupActivitiesImpl implements BackupActivities {
       } catch (IOException e) {
         throw DiskErrors.naming(asWritten, e);
       }
+      // Signed in the work area, over the exact bytes that will be stored.
+      SigningKey signer = BackupSignature.signer(c.backups());
+      if (signer != null) {
+        signer.sign(partial, BackupSignature.of(partial), Heartbeat.of("sign"));
+      }
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      log.info("archive of CA {}: {} bytes, {} entries in {} ms{}", ca, r.sizeBytes(), r.entries(), ms,
-          recipient == null ? "" : ", encrypted to " + recipient.fingerprint());
+      log.info("archive of CA {}: {} bytes, {} entries in {} ms{}{}", ca, r.sizeBytes(), r.entries(), ms,
+          recipient == null ? "" : ", encrypted to " + recipient.fingerprint(),
+          signer == null ? "" : ", signed by " + signer.fingerprint());
       return new ArchiveReport(partial.toString(), r.sha256(), r.sizeBytes(), r.entries(), ms,
-          recipient == null ? null : recipient.fingerprint());
+          recipient == null ? null : recipient.fingerprint(), signer == null ? null : signer.fingerprint());
     });
   }
 
@@ -189,8 +198,10 @@ public class BackupActivitiesImpl implements BackupActivities {
       }
       Path asWritten = store.workDir(backupId).resolve(MANIFEST_AS_WRITTEN);
       Manifest written = Files.exists(asWritten) ? Manifest.parse(Files.readAllBytes(asWritten)) : null;
-      return store.publish(backupId, Path.of(archive.partialPath()), archive.sha256(), recipient, reading,
-          written, Heartbeat.of("verify"));
+      Path partial = Path.of(archive.partialPath());
+      return store.publish(backupId, partial, archive.sha256(), recipient, reading, written,
+          archive.signedBy() == null ? null : BackupSignature.of(partial), archive.signedBy(),
+          Heartbeat.of("verify"));
     });
   }
 

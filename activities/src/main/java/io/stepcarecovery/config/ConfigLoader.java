@@ -106,6 +106,13 @@ public final class ConfigLoader {
         p.fail(k + ".backups.decryptPassphraseFile", "to be set only with backups.decryptKey (the"
             + " private key it unlocks)");
       }
+      p.absoluteIfSet(k + ".backups.signWith", ca.backups().signWith());
+      p.absoluteIfSet(k + ".backups.signPassphraseFile", ca.backups().signPassphraseFile());
+      p.absoluteIfSet(k + ".backups.verifyWith", ca.backups().verifyWith());
+      if (ca.backups().signPassphraseFile() != null && ca.backups().signWith() == null) {
+        p.fail(k + ".backups.signPassphraseFile", "to be set only with backups.signWith (the"
+            + " private key it unlocks)");
+      }
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
       }

@@ -94,12 +94,19 @@ public record StepcaRecoveryConfig(
   /**
    * Where backups go and how long they stay. {@code encryptTo}: an OpenPGP public key file; when
    * set, archives are stored encrypted to it. {@code decryptKey} (and its passphrase file): the
-   * matching private key, configured on the restoring host only.
+   * matching private key, configured on the restoring host only. {@code signWith} (and its
+   * passphrase file): an OpenPGP private key on the CA host that signs every archive;
+   * {@code verifyWith}: the matching public key(s) on the restoring host, which then restores only
+   * archives signed by them.
    */
   public record BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey,
-      Path decryptPassphraseFile) {
+      Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith) {
     public BackupsConfig(Path store, Integer keep) {
       this(store, keep, null, null, null);
+    }
+
+    public BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey, Path decryptPassphraseFile) {
+      this(store, keep, encryptTo, decryptKey, decryptPassphraseFile, null, null, null);
     }
 
     public int keepOrDefault() {

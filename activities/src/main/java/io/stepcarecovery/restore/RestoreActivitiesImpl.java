@@ -13,6 +13,7 @@ import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.encryption.BackupEncryption;
+import io.stepcarecovery.signing.BackupSignature;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,6 +83,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
             + " but was stored with " + stored.sha256() + ": it changed on disk since; refused");
       }
       Manifest m = v.manifest();
+      BackupSignature.checkRecord(c.backups(), stored, m);
       String anchor = Fingerprints.ofFile(c.rootCert());
       if (!anchor.equals(m.rootFingerprint()) && !allowForeignRoot) {
         throw new UnsafeArchiveException("backup " + stored.backupId() + " is of a different CA: its root"
@@ -352,9 +354,16 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     log.info("staged backup {} beside {} ({} paths)", plan.backupId(), roots, written.size());
   }
 
-  /** How this host reads the archive: as is, or decrypted with the private key configured here. */
+  /**
+   * How this host reads the archive: as is, or decrypted with the private key configured here.
+   * With backups.verifyWith set, only after its signature held over the whole file (refused
+   * here, before it is parsed or anything is written), and the read itself held to it again.
+   */
   private static ArchiveReader.Layer reading(CaConfig c, Path archive, String backupId) {
-    return BackupEncryption.reading(c.backups(), archive, "backup " + backupId + " (" + archive + ")");
+    String what = "backup " + backupId + " (" + archive + ")";
+    BackupSignature.Check signed = BackupSignature.check(c.backups(), archive, what,
+        Heartbeat.of("check the signature of " + backupId));
+    return signed.around(BackupEncryption.reading(c.backups(), archive, what));
   }
 
   /** Where an archived absolute path goes in the staging area of its root. */

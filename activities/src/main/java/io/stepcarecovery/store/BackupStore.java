@@ -11,6 +11,7 @@ import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.encryption.RecipientKey;
+import io.stepcarecovery.signing.BackupSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.LinkOption;
@@ -161,9 +162,11 @@ public final class BackupStore {
    * @param recipient the key the archive is encrypted to, or null for a clear archive
    * @param reading how this host decrypts it, or null when it cannot
    * @param written the manifest as written, for the record when the content cannot be re-read here
+   * @param signature the archive's detached signature in the work area, or null when unsigned
+   * @param signedBy the fingerprint of the key that made {@code signature}, for the record
    */
   public StoredBackup publish(String backupId, Path partial, String expectedSha256, RecipientKey recipient,
-      ArchiveReader.Layer reading, Manifest written, LongConsumer progress) {
+      ArchiveReader.Layer reading, Manifest written, Path signature, String signedBy, LongConsumer progress) {
     boolean encrypted = recipient != null;
     Path target = archive(backupId, encrypted);
     try {
@@ -178,6 +181,9 @@ public final class BackupStore {
       }
       // else: a retry after the move already happened.
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+      if (signature != null) {
+        BackupSignature.place(signature, target); // beside the archive before the record exists
+      }
     } catch (IOException e) {
       throw new StoreException("cannot store " + target + ": " + e.getMessage(), e);
     }
@@ -211,6 +217,7 @@ public final class BackupStore {
       String removed;
       try {
         Files.deleteIfExists(target);
+        Files.deleteIfExists(BackupSignature.of(target));
         removed = "removed it";
       } catch (IOException notRemoved) {
         removed = "could not remove it (" + notRemoved.getMessage() + "): rm " + target;
@@ -221,7 +228,7 @@ public final class BackupStore {
     // The record names the archive by file name: it must not depend on where the store is mounted.
     StoredBackup record = new StoredBackup(backupId, ca, target.getFileName().toString(), sha256, size,
         m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots(),
-        encrypted ? recipient.fingerprint() : null);
+        encrypted ? recipient.fingerprint() : null, signature == null ? null : signedBy);
     writeRecord(record);
     return here(record, target);
   }
@@ -230,7 +237,7 @@ public final class BackupStore {
   private static StoredBackup here(StoredBackup b, Path archive) {
     return new StoredBackup(b.backupId(), b.ca(), archive.toString(), b.sha256(), b.sizeBytes(),
         b.createdAt(), b.reason(), b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(),
-        b.encryptedTo());
+        b.encryptedTo(), b.signedBy());
   }
 
   private static String sha256Of(Path file, LongConsumer progress) throws IOException {
@@ -367,6 +374,8 @@ public final class BackupStore {
         Files.deleteIfExists(record(b.backupId()));
         Files.deleteIfExists(archive(b.backupId(), false));
         Files.deleteIfExists(archive(b.backupId(), true));
+        Files.deleteIfExists(BackupSignature.of(archive(b.backupId(), false)));
+        Files.deleteIfExists(BackupSignature.of(archive(b.backupId(), true)));
         deleted.add(b.backupId());
       } catch (IOException e) {
         throw new StoreException("cannot prune " + b.backupId() + ": " + e.getMessage(), e);

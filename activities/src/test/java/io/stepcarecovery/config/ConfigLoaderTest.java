@@ -84,6 +84,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void signingKeysLoadAndTheirMistakesAreNamed() throws Exception {
+    StepcaRecoveryConfig c = ConfigLoader.load(write(GOOD.replace("keep: 14 }", "keep: 14, signWith:"
+        + " /etc/stepca-recovery/signing.sec.asc, signPassphraseFile: /etc/stepca-recovery/signing.pass,"
+        + " verifyWith: /etc/stepca-recovery/signing.pub.asc }")));
+    assertEquals(Path.of("/etc/stepca-recovery/signing.sec.asc"), c.ca("main").backups().signWith());
+    assertEquals(Path.of("/etc/stepca-recovery/signing.pass"), c.ca("main").backups().signPassphraseFile());
+    assertEquals(Path.of("/etc/stepca-recovery/signing.pub.asc"), c.ca("main").backups().verifyWith());
+    String msg = error(GOOD.replace("keep: 14 }", "keep: 14, verifyWith: signing.pub.asc }"));
+    assertTrue(msg.contains("cas[0].backups.verifyWith") && msg.contains("absolute path"), msg);
+    msg = error(GOOD.replace("keep: 14 }", "keep: 14, signWith: signing.sec.asc }"));
+    assertTrue(msg.contains("cas[0].backups.signWith") && msg.contains("absolute path"), msg);
+    msg = error(GOOD.replace("keep: 14 }", "keep: 14, signPassphraseFile: /etc/p }"));
+    assertTrue(msg.contains("cas[0].backups.signPassphraseFile") && msg.contains("signWith"), msg);
+    msg = error(GOOD.replace("keep: 14 }", "keep: 14, signwith: /etc/k }"));
+    assertTrue(msg.contains("unknown key 'cas[0].backups.signwith'") && msg.contains("signWith"), msg);
+  }
+
+  @Test
   void missingRequiredKey() throws Exception {
     String msg = error(GOOD.replace("    rootCert: /etc/step-ca/certs/root_ca.crt\n", ""));
     assertTrue(msg.contains("cas[0].rootCert"), msg);

@@ -12,6 +12,8 @@ import java.util.List;
  *     written before this field existed). Only a hint: a restore still takes the roots from the
  *     manifest it verified, and uses this to extract during that same read when they agree.
  * @param encryptedTo the OpenPGP fingerprint the archive is encrypted to, or null (clear)
+ * @param signedBy the OpenPGP fingerprint of the key that signed the archive ({@code <archive>.sig}),
+ *     or null (unsigned). Information only: a restore trusts the signature it checks, not this.
  */
 public record StoredBackup(
     String backupId,
@@ -25,4 +27,14 @@ public record StoredBackup(
     String rootFingerprint,
     String intermediateFingerprint,
     List<String> roots,
-    String encryptedTo) {}
+    String encryptedTo,
+    String signedBy) {
+
+  /** An unsigned backup (and records written before signatures existed). */
+  public StoredBackup(String backupId, String ca, String archive, String sha256, long sizeBytes,
+      String createdAt, String reason, String dbType, String rootFingerprint,
+      String intermediateFingerprint, List<String> roots, String encryptedTo) {
+    this(backupId, ca, archive, sha256, sizeBytes, createdAt, reason, dbType, rootFingerprint,
+        intermediateFingerprint, roots, encryptedTo, null);
+  }
+}
