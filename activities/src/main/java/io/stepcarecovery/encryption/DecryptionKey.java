@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +20,6 @@ import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
-import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPUtil;
@@ -54,26 +52,9 @@ public final class DecryptionKey {
 
   /** Reads an armored or binary secret key file ({@code gpg --export-secret-keys}). */
   public static DecryptionKey load(Path file, Path passphraseFile) {
-    List<PGPSecretKeyRing> rings = new ArrayList<>();
-    try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-      BcPGPObjectFactory objects = new BcPGPObjectFactory(in);
-      for (Object o; (o = objects.nextObject()) != null; ) {
-        if (o instanceof PGPSecretKeyRing ring) {
-          rings.add(ring);
-        } else if (o instanceof PGPPublicKeyRing) {
-          throw new ConfigException("backups.decryptKey " + file + " holds only a public key: it must"
-              + " be the private key (gpg --armor --export-secret-keys KEYID)");
-        } else if (!(o instanceof PGPMarker)) {
-          throw new ConfigException("backups.decryptKey " + file + " is not an OpenPGP private key");
-        }
-      }
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("backups.decryptKey " + file + " does not exist on this host: put the"
-          + " private key of the backups' encryption key there");
-    } catch (IOException e) {
-      throw new ConfigException("backups.decryptKey " + file + " is not a readable OpenPGP private key: "
-          + e.getMessage());
-    }
+    List<PGPSecretKeyRing> rings = SecretKeyFile.read(file, "backups.decryptKey",
+        "it must be the private key (gpg --armor --export-secret-keys KEYID)",
+        "put the private key of the backups' encryption key there");
     if (rings.isEmpty()) {
       throw new ConfigException("backups.decryptKey " + file + " holds no OpenPGP private key");
     }

@@ -1,17 +1,16 @@
 package io.stepcarecovery.signing;
 
 import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.encryption.SecretKeyFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.Iterator;
@@ -19,17 +18,13 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
-import org.bouncycastle.openpgp.PGPUtil;
-import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
@@ -59,27 +54,10 @@ public final class SigningKey {
    * signing key, so a wrong file or passphrase stops a backup before the CA is stopped.
    */
   public static SigningKey load(Path file, Path passphraseFile) {
-    List<PGPSecretKeyRing> rings = new ArrayList<>();
-    try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-      BcPGPObjectFactory objects = new BcPGPObjectFactory(in);
-      for (Object o; (o = objects.nextObject()) != null; ) {
-        if (o instanceof PGPSecretKeyRing ring) {
-          rings.add(ring);
-        } else if (o instanceof PGPPublicKeyRing) {
-          throw new ConfigException("backups.signWith " + file + " holds only a public key: it must be"
-              + " the private signing key (gpg --armor --export-secret-keys KEYID > " + file + "); the"
-              + " public key belongs in backups.verifyWith on the restoring host");
-        } else if (!(o instanceof PGPMarker)) {
-          throw new ConfigException("backups.signWith " + file + " is not an OpenPGP private key");
-        }
-      }
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("backups.signWith " + file + " does not exist on this host: export the"
-          + " signing key there (gpg --armor --export-secret-keys KEYID > " + file + ")");
-    } catch (IOException e) {
-      throw new ConfigException("backups.signWith " + file + " is not a readable OpenPGP private key: "
-          + e.getMessage());
-    }
+    List<PGPSecretKeyRing> rings = SecretKeyFile.read(file, "backups.signWith",
+        "it must be the private signing key (gpg --armor --export-secret-keys KEYID > " + file + "); the"
+            + " public key belongs in backups.verifyWith on the restoring host",
+        "export the signing key there (gpg --armor --export-secret-keys KEYID > " + file + ")");
     if (rings.size() != 1) {
       throw new ConfigException("backups.signWith " + file + " holds " + rings.size() + " OpenPGP keys;"
           + " it must hold exactly the one key backups are signed with");

@@ -104,7 +104,7 @@ class RecoveryWorkflowTest {
     // The provisioner password is nowhere in any of these histories.
     String password = Files.readString(Path.of(lab.env("PROVISIONER_PASSWORD_FILE"))).strip();
     for (String id : List.of("backup-1", "recover-1", "verify-1")) {
-      String history = env.getWorkflowClient().fetchHistory(id).toJson(true);
+      String history = io.stepcarecovery.Histories.readable(env.getWorkflowClient(), id);
       assertFalse(history.contains(password), id + " history holds the provisioner password");
       assertFalse(history.contains("PRIVATE KEY"), id + " history holds a private key");
     }

@@ -79,7 +79,7 @@ class EncryptedBackupRestoreTest {
       TestWorkflowEnvironment backupEnv = environment(caHost);
       try {
         b = stub(backupEnv, BackupWorkflow.class, "enc-backup").backup(new BackupRequest("lab", "encrypted"));
-        histories.add(backupEnv.getWorkflowClient().fetchHistory("enc-backup").toJson(true));
+        histories.add(io.stepcarecovery.Histories.readable(backupEnv.getWorkflowClient(), "enc-backup"));
       } finally {
         backupEnv.close();
       }
@@ -115,7 +115,7 @@ class EncryptedBackupRestoreTest {
             stub(noKey, RestoreWorkflow.class, "enc-restore-nokey").restore(new RestoreRequest("lab", b.backupId())));
         String m = Failures.rootMessage(e);
         assertTrue(m.contains("is encrypted") && m.contains("backups.decryptKey"), m);
-        histories.add(noKey.getWorkflowClient().fetchHistory("enc-restore-nokey").toJson(true));
+        histories.add(io.stepcarecovery.Histories.readable(noKey.getWorkflowClient(), "enc-restore-nokey"));
       } finally {
         noKey.close();
       }
@@ -137,7 +137,7 @@ class EncryptedBackupRestoreTest {
         });
         assertEquals("rw-------", modesAfter.get("secrets/intermediate_ca_key"));
         assertEquals("rw-------", modesAfter.get("secrets/root_ca_key"));
-        histories.add(env.getWorkflowClient().fetchHistory("enc-restore").toJson(true));
+        histories.add(io.stepcarecovery.Histories.readable(env.getWorkflowClient(), "enc-restore"));
       } finally {
         env.close();
       }

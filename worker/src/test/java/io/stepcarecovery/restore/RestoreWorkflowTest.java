@@ -234,7 +234,7 @@ class RestoreWorkflowTest {
     assertEquals(List.of(lab.stepPath().toString()), r.restoredPaths());
     assertTrue(lab.healthy());
     // Nothing secret in the complete history: inputs, results, failures, summaries, details.
-    String history = env.getWorkflowClient().fetchHistory("restore-approved").toJson(true);
+    String history = io.stepcarecovery.Histories.readable(env.getWorkflowClient(), "restore-approved");
     for (String secret : List.of(Files.readString(Path.of(lab.env("PROVISIONER_PASSWORD_FILE"))).strip(),
         Files.readString(lab.dir().resolve("pass/ca.pass")).strip(), "PRIVATE KEY", "ENCRYPTED")) {
       assertTrue(!history.contains(secret), "the restore history holds a secret");

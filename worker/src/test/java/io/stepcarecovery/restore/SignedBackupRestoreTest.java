@@ -74,20 +74,7 @@ class SignedBackupRestoreTest {
    * search of the raw JSON would find no secret even if one were there.
    */
   static String readable(TestWorkflowEnvironment env, String workflowId) throws Exception {
-    String json = env.getWorkflowClient().fetchHistory(workflowId).toJson(true);
-    StringBuilder out = new StringBuilder(json);
-    List<com.fasterxml.jackson.databind.JsonNode> data = JSON.readTree(json).findValues("data");
-    for (com.fasterxml.jackson.databind.JsonNode d : data) {
-      if (d.isTextual()) {
-        try {
-          out.append('\n').append(new String(java.util.Base64.getDecoder().decode(d.asText()),
-              java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException notBase64) {
-          // kept as it is
-        }
-      }
-    }
-    return out.toString();
+    return io.stepcarecovery.Histories.readable(env.getWorkflowClient(), workflowId);
   }
 
   private static BackupResult backup(StepcaRecoveryConfig config, String id, List<String> histories)
