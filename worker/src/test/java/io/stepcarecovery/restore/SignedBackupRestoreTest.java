@@ -148,7 +148,9 @@ class SignedBackupRestoreTest {
       ObjectNode altered = (ObjectNode) JSON.readTree(store.resolve("altered.json").toFile());
       altered.put("sha256", alteredSha);
       Files.write(store.resolve("altered.json"), JSON.writeValueAsBytes(altered));
-      rerecord(store, genuine, "replayed", r -> r.put("createdAt", "2099-01-01T00:00:00Z"));
+      // Dated newer than every real backup but within the clock-skew margin: a record dated far in
+      // the future never becomes "latest" (BackupStore ranks it last), this one does.
+      rerecord(store, genuine, "replayed", r -> r.put("createdAt", java.time.Instant.now().plusSeconds(60).toString()));
 
       StepcaRecoveryConfig restoring = withSigning(lab.config(), null, null, pub);
       TreeMap<String, String> labBefore = tree(lab.dir());
