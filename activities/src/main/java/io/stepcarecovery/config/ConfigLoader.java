@@ -144,6 +144,11 @@ public final class ConfigLoader {
     for (int i = 0; i < services.size(); i++) {
       p.httpsUrl("services[" + i + "]", services.get(i));
     }
+    if (raw.temporal() != null && raw.temporal().workerDeadlineSeconds() != null
+        && (raw.temporal().workerDeadlineSeconds() < 1 || raw.temporal().workerDeadlineSeconds() > 86_400)) {
+      p.fail("temporal.workerDeadlineSeconds", "a number of seconds from 1 to 86400, got "
+          + raw.temporal().workerDeadlineSeconds());
+    }
     TemporalConfig temporal = raw.temporal() == null
         ? new TemporalConfig(null, "default", null) : raw.temporal();
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
@@ -196,6 +201,9 @@ public final class ConfigLoader {
     }
     if (type == Integer.class || type == int.class) {
       return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
     }
     if (type == Path.class) {
       return "a path";
