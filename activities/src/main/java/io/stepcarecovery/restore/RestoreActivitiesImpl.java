@@ -13,6 +13,7 @@ import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.encryption.BackupEncryption;
+import io.stepcarecovery.store.BackupLookup;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,7 +66,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   private RestorePlan verifyUnchecked(CaConfig c, String ca, String backup, boolean allowForeignRoot)
       throws IOException {
     BackupStore store = new BackupStore(c.backups().store(), ca);
-    StoredBackup stored = store.find(backup);
+    StoredBackup stored = BackupLookup.find(store, ca, backup);
     Path archive = Path.of(stored.archive()); // listed only when it is the store's own name for it
     ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
         ArchiveReader.Limits.DEFAULT, null,
@@ -105,7 +106,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
-      StoredBackup stored = store.find(backup);
+      StoredBackup stored = BackupLookup.find(store, ca, backup);
       List<Path> hint = rootsHint(c, stored, allowForeignRoot);
       if (hint == null) {
         // No usable hint: the two reads of an approval-gated restore, in one activity.
@@ -176,7 +177,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       CaConfig c = config.ca(ca);
       StoredBackup stored;
       try {
-        stored = new BackupStore(c.backups().store(), ca).find(backup);
+        stored = BackupLookup.find(new BackupStore(c.backups().store(), ca), ca, backup);
       } catch (RuntimeException noSuchBackup) {
         return; // nothing was staged for a backup that is not there
       }
