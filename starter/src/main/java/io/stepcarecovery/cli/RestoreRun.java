@@ -21,6 +21,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       Boolean clearAcmeAccount) throws Exception {
     StepcaRecoveryConfig config = common.load();
     String name = common.caName(config, options.ca);
+    BackupChoice.check(config.ca(name), options.backup, TemporalSession.address(config, common.temporal) == null);
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
@@ -29,10 +30,12 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
       String id = opts.getWorkflowId();
       Runs.refuseNoWaitWhenEmbedded(session, wait);
+      RunContext ctx = new RunContext(config, name, common, spec.commandLine().getErr());
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
-          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount));
+          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount,
+          FirstTaskWatch.deadlineSeconds(ctx)));
       String what = doing + " CA " + name + " from backup " + options.backup;
-      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, () -> {
+      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
         if (!options.yes) {
           Approval.ask(session.client(), id, approvalStep,
               "Replace the live data of CA " + name + " with backup " + options.backup + "?", out);
