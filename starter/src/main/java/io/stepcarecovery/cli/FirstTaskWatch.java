@@ -3,7 +3,6 @@ package io.stepcarecovery.cli;
 import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.ca.HostGate;
 import io.stepcarecovery.worker.TemporalSession;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
@@ -59,10 +58,17 @@ final class FirstTaskWatch {
     }
   }
 
+  /** A worker took a task, or the run is over anyway (watch of a run ended by someone). */
   private static boolean started(TemporalSession session, String id) {
     for (HistoryEvent e : session.client().fetchHistory(id).getEvents()) {
-      if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
-        return true;
+      switch (e.getEventType()) {
+        case EVENT_TYPE_WORKFLOW_TASK_STARTED, EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+            EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> {
+          return true;
+        }
+        default -> { }
       }
     }
     return false;

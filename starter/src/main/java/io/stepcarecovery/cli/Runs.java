@@ -133,6 +133,18 @@ final class Runs {
     } catch (RuntimeException alreadyClosed) {
       // it ended on its own meanwhile
     }
+    // The main thread reports and exits once the run closes; should it be stuck elsewhere (at the
+    // approval prompt, reading the terminal), this bounds the exit all the same.
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(CLEAN_UP_MILLIS + 10_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      secondSignal(session, ctx, code);
+    }, "interrupt-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private static void secondSignal(TemporalSession session, RunContext ctx, int code) {
@@ -141,7 +153,7 @@ final class Runs {
     }
     PrintWriter err = ctx.err();
     err.println();
-    err.println("Forced exit before the clean-up finished.");
+    err.println("Exiting before the clean-up finished.");
     CaConfig c = ctx.ca() == null ? null : ctx.config().ca(ctx.ca());
     if (c != null) {
       LeftState left = LeftState.of(c);
