@@ -91,7 +91,7 @@ class InterruptsIT {
       String err = backup.stderr();
       assertTrue(err.contains("Interrupted: cancelling the run backup-lab-"), err);
       assertTrue(err.contains("Interrupted: the run was cancelled and its clean-up has finished. What is left:"), err);
-      assertTrue(err.contains("CA lab: running (running "), err);
+      assertTrue(err.contains("CA lab: running (running: running "), err);
       assertTrue(err.contains("live data     " + lab.stepPath()), err);
       assertFalse(err.contains("IS DOWN"), err);
       assertTrue(lab.healthy(), "the CA serves again");
