@@ -21,10 +21,10 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       Boolean clearAcmeAccount) throws Exception {
     StepcaRecoveryConfig config = common.load();
     String name = common.caName(config, options.ca);
-    BackupChoice.check(config.ca(name), options.backup, TemporalSession.address(config, common.temporal) == null);
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
+    BackupChoice.check(config.ca(name), options.backup, TemporalSession.address(config, common.temporal) == null);
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
