@@ -86,7 +86,7 @@ class InterruptsIT {
       backup.signal(signal);
       assertEquals(code, backup.exit(120), backup.stderr());
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sent);
-      assertTrue(seconds <= Runs.CLEAN_UP_MILLIS / 1000 + 15, "bounded: exited " + seconds + " s after the signal");
+      assertTrue(seconds <= InterruptedRun.CLEAN_UP_MILLIS / 1000 + 15, "bounded: exited " + seconds + " s after the signal");
 
       String err = backup.stderr();
       assertTrue(err.contains("Interrupted: cancelling the run backup-lab-"), err);
