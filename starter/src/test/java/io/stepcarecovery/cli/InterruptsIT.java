@@ -215,4 +215,35 @@ class InterruptsIT {
       DevServerIT.stop(server);
     }
   }
+
+  @Test
+  void withoutAWorkerOnTheCaHostTheRunGivesUpBeforeTouchingItNamingTheWorkerToStartThere() throws Exception {
+    int port = DevServerIT.freePort();
+    String temporal = "localhost:" + port;
+    Process server = DevServerIT.start(tmp.resolve("server.log"), "dev-server", "--port", String.valueOf(port));
+    Process workflows = null;
+    try (LabCa lab = LabCa.up(tmp.resolve("lab"))) {
+      CrashIT.awaitListening(port, 60);
+      Path config = tmp.resolve("config.yaml");
+      Files.writeString(config, Files.readString(lab.configFile()) + "temporal:\n  workerDeadlineSeconds: 20\n");
+      // workflows run, but nobody polls stepca-recovery@localhost
+      workflows = DevServerIT.start(tmp.resolve("workflows.log"), "worker", "--config", config.toString(),
+          "--temporal", temporal, "--shared-only");
+      CrashIT.awaitLogged(tmp.resolve("workflows.log"), "worker polling", 120);
+
+      long t0 = System.nanoTime();
+      Cli.Run backup = Cli.run("backup", "--config", config.toString(), "--temporal", temporal);
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+      assertEquals(1, backup.exitCode(), backup.stdout() + backup.stderr());
+      assertTrue(seconds < 90, "bounded by the deadline: " + seconds + " s");
+      assertTrue(backup.stdout().contains("waiting for a worker on stepca-recovery@localhost"), backup.stdout());
+      assertTrue(backup.stderr().contains("no worker polled stepca-recovery@localhost within 20 s. Nothing was"
+          + " stopped or changed. On localhost, start: stepca-recovery worker --config " + config + " --temporal "
+          + temporal + " --host localhost"), backup.stderr());
+      assertTrue(lab.caProcessRunning() && lab.healthy(), "the CA was never stopped");
+    } finally {
+      DevServerIT.stop(workflows);
+      DevServerIT.stop(server);
+    }
+  }
 }
