@@ -85,6 +85,14 @@ public final class Diagnoses {
             + " backup that matches this step-ca");
   }
 
+  /** badger cannot open its own files: the database is damaged, not misconfigured. */
+  public static Diagnosis corruptDatabase(Path stepPath) {
+    return new Diagnosis("Corrupt database: badger cannot open the CA's database files (bad MANIFEST or"
+        + " table checksums)" + (stepPath == null ? "" : " under " + stepPath),
+        "Do not retry the start; restore the latest good backup (recover), which keeps the damaged data"
+            + " moved aside for examination");
+  }
+
   public static Diagnosis tornBadgerCopy() {
     return new Diagnosis("Torn database copy: the badger directory was copied while step-ca was running"
         + " (Value log truncate required)",

@@ -58,6 +58,9 @@ public final class LogScanner {
           c -> Diagnoses.wrongCaPasswordFile()),
       new Rule(Pattern.compile("manifest has unsupported version", Pattern.CASE_INSENSITIVE),
           c -> Diagnoses.dbTypeMismatch()),
+      new Rule(Pattern.compile("manifest has bad magic|checksum mismatch|file does not exist for table"
+          + "|manifest file is corrupt|MANIFEST removed", Pattern.CASE_INSENSITIVE),
+          c -> Diagnoses.corruptDatabase(c.stepPath())),
       new Rule(Pattern.compile("value log truncate required", Pattern.CASE_INSENSITIVE),
           c -> Diagnoses.tornBadgerCopy()),
       new Rule(Pattern.compile("address already in use", Pattern.CASE_INSENSITIVE),

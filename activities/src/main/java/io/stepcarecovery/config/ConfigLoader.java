@@ -1,6 +1,9 @@
 package io.stepcarecovery.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +32,10 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // A key given twice is a mistake in a file someone edits during an outage: the second value
+      // silently winning would hide it.
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Set<String> SERVICE_TYPES = Set.of("systemd", "docker", "command");
 
   private ConfigLoader() {}
@@ -44,7 +50,12 @@ public final class ConfigLoader {
     Path source = file.toAbsolutePath().normalize();
     Raw raw;
     try {
-      raw = YAML.readValue(Files.readAllBytes(source), Raw.class);
+      byte[] text = Files.readAllBytes(source);
+      if (new String(text, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        throw new ConfigException(source + " is empty: it needs at least a 'cas' list (see the README's"
+            + " config example, or lab/up DIR for a lab's DIR/config.yaml)");
+      }
+      raw = YAML.readValue(text, Raw.class);
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file " + source + " does not exist: pass --config FILE"
           + " (for a lab, lab/up DIR writes DIR/config.yaml)");
@@ -59,6 +70,11 @@ public final class ConfigLoader {
       throw new ConfigException(source + ": key '" + path(e) + "' has the wrong type, expected "
           + kind(e.getTargetType()));
     } catch (JsonProcessingException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof StreamReadException r && r.getOriginalMessage().startsWith("Duplicate field")) {
+          throw duplicate(source, r);
+        }
+      }
       throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
@@ -135,11 +151,41 @@ public final class ConfigLoader {
     for (int i = 0; i < services.size(); i++) {
       p.httpsUrl("services[" + i + "]", services.get(i));
     }
+    if (raw.temporal() != null && raw.temporal().workerDeadlineSeconds() != null
+        && (raw.temporal().workerDeadlineSeconds() < 1 || raw.temporal().workerDeadlineSeconds() > 86_400)) {
+      p.fail("temporal.workerDeadlineSeconds", "a number of seconds from 1 to 86400, got "
+          + raw.temporal().workerDeadlineSeconds());
+    }
     TemporalConfig temporal = raw.temporal() == null
         ? new TemporalConfig(null, "default", null) : raw.temporal();
     p.absoluteIfSet("lockDir", raw.lockDir());
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
         List.copyOf(services), raw.lockDir());
+  }
+
+  /** Names the key given twice, the map that holds it, and the line of its second time. */
+  private static ConfigException duplicate(Path source, StreamReadException e) {
+    String message = e.getOriginalMessage();
+    int open = message.indexOf('\''), close = message.lastIndexOf('\'');
+    String key = open >= 0 && close > open ? message.substring(open + 1, close) : message;
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    JsonStreamContext map = e.getProcessor() == null ? null : e.getProcessor().getParsingContext();
+    // Each context is stored under its parent's current name (a map) or index (a list).
+    for (JsonStreamContext c = map; c != null && c.getParent() != null && !c.inRoot(); c = c.getParent()) {
+      JsonStreamContext parent = c.getParent();
+      if (parent.inArray()) {
+        parts.addFirst("[" + parent.getCurrentIndex() + "]");
+      } else if (parent.inObject() && parent.getCurrentName() != null) {
+        parts.addFirst(parent.getCurrentName());
+      }
+    }
+    StringBuilder within = new StringBuilder();
+    for (String part : parts) {
+      within.append(within.length() > 0 && !part.startsWith("[") ? "." : "").append(part);
+    }
+    return new ConfigException(source + ": key '" + (within.length() > 0 ? within + "." : "") + key
+        + "' is given twice" + (e.getLocation() == null ? "" : " (the second time at line "
+        + e.getLocation().getLineNr() + ")") + "; keep one");
   }
 
   private static String path(JsonMappingException e) {
@@ -163,6 +209,9 @@ public final class ConfigLoader {
     }
     if (type == Integer.class || type == int.class) {
       return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
     }
     if (type == Path.class) {
       return "a path";

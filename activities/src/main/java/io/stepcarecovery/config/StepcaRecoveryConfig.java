@@ -51,7 +51,19 @@ public record StepcaRecoveryConfig(
         .distinct().toList();
   }
 
-  public record TemporalConfig(String address, String namespace, TlsConfig tls) {
+  /**
+   * @param stickyExecution whether workflow workers keep runs cached on a sticky queue; unset:
+   *     on, except against a service that does not say its version (Temporal's test server, the
+   *     dev-server), which never moves a dead worker's sticky task back to the normal queue
+   * @param workerDeadlineSeconds how long a run waits for a worker on a CA host before it gives
+   *     up (default 60)
+   */
+  public record TemporalConfig(String address, String namespace, TlsConfig tls, Boolean stickyExecution,
+      Integer workerDeadlineSeconds) {
+    public TemporalConfig(String address, String namespace, TlsConfig tls) {
+      this(address, namespace, tls, null, null);
+    }
+
     public String namespaceOrDefault() {
       return namespace == null || namespace.isBlank() ? "default" : namespace;
     }

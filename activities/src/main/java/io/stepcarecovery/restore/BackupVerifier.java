@@ -10,6 +10,7 @@ import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.signing.BackupSignature;
+import io.stepcarecovery.store.BackupLookup;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class BackupVerifier {
   static RestorePlan verify(CaConfig c, String ca, String backup, boolean allowForeignRoot,
       List<String> allowPaths) throws IOException {
     BackupStore store = new BackupStore(c.backups().store(), ca);
-    StoredBackup stored = store.find(backup);
+    StoredBackup stored = BackupLookup.find(store, ca, backup);
     Path archive = Path.of(stored.archive()); // listed only when it is the store's own name for it
     ArchiveReader.Verified v = ArchiveReader.read(archive, reading(c, archive, stored.backupId()),
         ArchiveReader.Limits.DEFAULT, null,

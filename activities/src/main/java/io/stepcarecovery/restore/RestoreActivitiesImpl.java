@@ -7,6 +7,7 @@ import io.stepcarecovery.archive.UnsafeArchiveException;
 import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.store.BackupLookup;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
-      StoredBackup stored = store.find(backup);
+      StoredBackup stored = BackupLookup.find(store, ca, backup);
       List<Path> hint = BackupVerifier.rootsHint(c, stored, allowForeignRoot, RestoreTargets.of(c, allowPaths));
       if (hint == null) {
         // No usable hint: the two reads of an approval-gated restore, in one activity (a hint
@@ -81,7 +82,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       CaConfig c = config.ca(ca);
       StoredBackup stored;
       try {
-        stored = new BackupStore(c.backups().store(), ca).find(backup);
+        stored = BackupLookup.find(new BackupStore(c.backups().store(), ca), ca, backup);
       } catch (RuntimeException noSuchBackup) {
         return; // nothing was staged for a backup that is not there
       }

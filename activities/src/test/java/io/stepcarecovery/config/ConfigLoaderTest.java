@@ -114,6 +114,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anEmptyFileIsCalledEmpty() throws Exception {
+    for (String empty : new String[] {"", "\n  \n"}) {
+      String msg = error(empty);
+      assertTrue(msg.endsWith("config.yaml is empty: it needs at least a 'cas' list (see the README's"
+          + " config example, or lab/up DIR for a lab's DIR/config.yaml)"), msg);
+    }
+  }
+
+  @Test
+  void aKeyGivenTwiceIsNamedWithItsLine() throws Exception {
+    // line 7 of GOOD is 'service: ...'; a second one on line 8 would silently win
+    String msg = error(GOOD.replace("    owner: step:step\n", "    service: { type: docker, container: x }\n"));
+    assertTrue(msg.contains("key 'cas[0].service' is given twice (the second time at line 8)"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: 14, keep: 2"));
+    assertTrue(msg.contains("key 'cas[0].backups.keep' is given twice (the second time at line 11)"), msg);
+    msg = error("temporal: { address: a:7233 }\n" + GOOD + "temporal: { address: b:7233 }\n");
+    assertTrue(msg.contains("key 'temporal' is given twice (the second time at line 16)"), msg);
+  }
+
+  @Test
   void notYaml() throws Exception {
     String msg = error("cas: [ {name: main\n");
     assertTrue(msg.contains("not valid YAML"), msg);

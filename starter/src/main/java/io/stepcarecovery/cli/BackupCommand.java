@@ -60,9 +60,10 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
       String id = opts.getWorkflowId();
       BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
       Runs.refuseNoWaitWhenEmbedded(session, wait);
-      WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null, null));
+      WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null,
+          FirstTaskWatch.deadlineSeconds(new RunContext(config, name, common, null))));
       BackupResult r = Runs.await(session, id, BackupResult.class, common.json, wait, out,
-          "Backing up CA " + name, () -> {});
+          "Backing up CA " + name, new RunContext(config, name, common, spec.commandLine().getErr()), () -> {});
       if (r == null) {
         return Main.OK;
       }

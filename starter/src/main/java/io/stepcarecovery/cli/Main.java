@@ -50,6 +50,13 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Object cmd = commandLine.getCommand();
       boolean json = cmd instanceof JsonOutput j && j.json();
+      if (e instanceof Interrupts.Interrupted i) {
+        return i.exitCode; // what is left was printed already
+      }
+      if (e instanceof Runs.Failed) {
+        Output.error(commandLine, json, e.getMessage(), FAILED);
+        return FAILED;
+      }
       int code = e instanceof ConfigException ? USAGE : FAILED;
       String message = e instanceof ConfigException || e instanceof WorkflowFailedException
           ? Output.failureMessage(e) : e.toString();

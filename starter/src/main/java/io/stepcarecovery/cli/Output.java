@@ -44,7 +44,9 @@ final class Output {
       doc.put("error", message);
       json(cl, doc);
     }
-    cl.getErr().println("stepca-recovery: " + TerminalText.lines(message));
+    // A CA left down is the one thing to read: its line starts with it, nothing before.
+    boolean caDown = message != null && message.matches("(?s)CA \\S+ IS DOWN.*");
+    cl.getErr().println(caDown ? TerminalText.lines(message) : "stepca-recovery: " + TerminalText.lines(message));
     cl.getErr().flush();
   }
 }

@@ -24,16 +24,18 @@ record RestoreRun(String kind, String workflowType, String details, String doing
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
+    BackupChoice.check(config.ca(name), options.backup, TemporalSession.address(config, common.temporal) == null);
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
       String id = opts.getWorkflowId();
       Runs.refuseNoWaitWhenEmbedded(session, wait);
+      RunContext ctx = new RunContext(config, name, common, spec.commandLine().getErr());
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
-          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount, null,
-          options.allowPaths));
+          options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount,
+          FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths));
       String what = doing + " CA " + name + " from backup " + options.backup;
-      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, () -> {
+      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
         if (!options.yes) {
           Approval.ask(session.client(), id, approvalStep,
               "Replace the live data of CA " + name + " with backup " + options.backup + "?", out);

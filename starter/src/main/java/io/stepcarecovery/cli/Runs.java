@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.text.TerminalText;
 import io.stepcarecovery.worker.TemporalSession;
+import io.stepcarecovery.Failures;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** What every runbook command does once its workflow has started. */
 final class Runs {
@@ -23,7 +30,7 @@ final class Runs {
 
   /** Prints the id for --no-wait, or follows the steps (text mode) until the result is in. */
   static <R> R await(TemporalSession session, String id, Class<R> type, boolean json, WaitOptions wait,
-      PrintWriter out, String headline, WhileRunning whileRunning) throws Exception {
+      PrintWriter out, String headline, RunContext ctx, WhileRunning whileRunning) throws Exception {
     if (wait != null && wait.noWait) {
       if (json) {
         ObjectNode doc = Output.JSON.createObjectNode();
@@ -37,18 +44,69 @@ final class Runs {
       out.flush();
       return null;
     }
-    if (json) {
-      whileRunning.run();
-      return session.client().newUntypedWorkflowStub(id).getResult(type);
+    PrintWriter err = ctx.err();
+    WorkflowStub stub = session.client().newUntypedWorkflowStub(id);
+    InterruptedRun onSignal = new InterruptedRun(session, stub, id, ctx);
+    try (Interrupts interrupts = Interrupts.install(onSignal::first, onSignal::second)) {
+      if (!json) {
+        out.println(TerminalText.line(headline + " (workflow " + id + ", Temporal " + session.address() + ")"));
+        out.println(session.isEmbedded()
+            ? "  embedded mode: this process is the Temporal service; keep it running until the end"
+                + " (Ctrl-C cancels the run and waits for its clean-up)"
+            : "  Ctrl-C detaches and leaves the workflow running; follow it again with: stepca-recovery watch "
+                + id + ctx.options(true));
+        out.flush();
+      }
+      FirstTaskWatch.await(session, id, ctx, err);
+      try {
+        return follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts);
+      } catch (WorkflowFailedException e) {
+        // the workflow names the fixing command; make it the person's own (--config, --temporal)
+        throw new Failed(ExactCommands.complete(Failures.rootMessage(e), ctx));
+      }
     }
-    out.println(TerminalText.line(headline + " (workflow " + id + ", Temporal " + session.address() + ")"));
-    out.println(session.isEmbedded()
-        ? "  embedded mode: this process is the Temporal service; keep it running until the end"
-        : "  Ctrl-C detaches and leaves the workflow running; follow it again with: stepca-recovery watch " + id);
-    out.flush();
-    try (Follower f = new Follower(session.client(), id, out, Follower.modeFor(System.console() != null))) {
+  }
+
+  /** Follows the steps until the result is in; after a signal, says what is left and exits. */
+  private static <R> R follow(TemporalSession session, WorkflowStub stub, String id, Class<R> type,
+      boolean json, PrintWriter out, WhileRunning whileRunning, InterruptedRun onSignal, Interrupts interrupts)
+      throws Exception {
+    try (Follower f = json ? null : new Follower(session.client(), id, out, Follower.modeFor(System.console() != null))) {
       whileRunning.run();
-      return session.client().newUntypedWorkflowStub(id).getResult(type);
+      R result = result(stub, type, interrupts);
+      if (!interrupts.signalled()) {
+        return result;
+      }
+    } catch (Interrupts.Interrupted closedOrNot) {
+      // reported below, once the follower has drawn the steps as they ended
+    }
+    onSignal.report();
+    throw new Interrupts.Interrupted(interrupts.exitCode());
+  }
+
+  /** The run ended in failure; the message is the person's (exit 1). */
+  static final class Failed extends RuntimeException {
+    Failed(String message) {
+      super(message);
+    }
+  }
+
+  /** The result; after a signal, returns or throws {@link Interrupts.Interrupted} within the bound. */
+  private static <R> R result(WorkflowStub stub, Class<R> type, Interrupts interrupts) throws Exception {
+    CompletableFuture<R> result = stub.getResultAsync(type);
+    while (true) {
+      try {
+        return result.get(200, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (interrupts.signalled() && interrupts.millisSinceFirst() > InterruptedRun.CLEAN_UP_MILLIS) {
+          throw new Interrupts.Interrupted(interrupts.exitCode());
+        }
+      } catch (ExecutionException e) {
+        if (interrupts.signalled()) {
+          throw new Interrupts.Interrupted(interrupts.exitCode()); // cancelled, compensations done
+        }
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
     }
   }
 }

@@ -30,7 +30,8 @@ final class WatchCommand implements Callable<Integer>, Main.JsonOutput {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = RemoteOptions.connect(common)) {
-      JsonNode result = Runs.await(session, id, JsonNode.class, common.json, null, out, "Watching " + id, () -> {});
+      JsonNode result = Runs.await(session, id, JsonNode.class, common.json, null, out, "Watching " + id,
+          new RunContext(null, null, common, spec.commandLine().getErr()), () -> {});
       return Results.print(spec.commandLine(), common.json, id, result);
     }
   }

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * STEPCA_RECOVERY_TEST_PAUSE). A new host worker must finish the run; the CA must be running; no
  * half-written archive may count as a backup; the live data must never be lost.
  *
- * <p>Why not kill the workflow worker too: the test server never moves a dead worker's sticky
- * workflow task back to the normal queue (a real cluster does after 5 s), so that case needs a real
- * cluster; see the README.
+ * <p>The workflow worker is killed too (one case): the test server never moves a dead worker's
+ * sticky workflow task back to the normal queue (a real cluster does after 5 s), so workers on it
+ * run without sticky execution (StickyExecution) and a new workflow worker finishes the run.
  */
 @Tag("crash")
 class CrashIT {
@@ -47,7 +48,20 @@ class CrashIT {
     int port = DevServerIT.freePort();
     temporal = "localhost:" + port;
     server = DevServerIT.start(tmp.resolve("server.log"), "dev-server", "--port", String.valueOf(port));
-    Thread.sleep(3000);
+    awaitListening(port, 60);
+  }
+
+  /** A loaded machine starts a JVM slowly: wait for the port, not a fixed time. */
+  static void awaitListening(int port, int seconds) throws Exception {
+    for (int i = 0; i < seconds * 10; i++) {
+      try (java.net.Socket s = new java.net.Socket("localhost", port)) {
+        Thread.sleep(500); // the gRPC server answers a moment after the port is bound
+        return;
+      } catch (java.io.IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    throw new AssertionError("the dev-server did not listen on " + port + " within " + seconds + " s");
   }
 
   @AfterAll
@@ -81,6 +95,18 @@ class CrashIT {
       assertFalse(text.contains(password) || text.contains(caPassword), log + " holds a password");
       assertFalse(text.contains("PRIVATE KEY"), log + " holds key material");
     }
+  }
+
+  /** Waits until a process logged a line (on a loaded machine a JVM can take long to start). */
+  static void awaitLogged(Path log, String text, int seconds) throws Exception {
+    for (int i = 0; i < seconds * 10; i++) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(log + " did not log '" + text + "' within " + seconds + " s:\n"
+        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
   }
 
   static void awaitFile(Path marker, int seconds) throws InterruptedException {
@@ -144,6 +170,52 @@ class CrashIT {
           second.destroy();
           second.waitFor(20, TimeUnit.SECONDS);
         }
+      }
+    }
+  }
+
+  @Test
+  void backupSurvivesTheWorkflowWorkerKilledWhileTheCaIsStopped() throws Exception {
+    Path dir = tmp.resolve("backup-workflow-worker");
+    try (LabCa lab = LabCa.up(dir)) {
+      String config = lab.configFile().toString();
+      Path marker = dir.resolve("held");
+      Process workflows = workflowWorker(dir.resolve("workflows.log"), config);
+      Process first = worker(dir.resolve("worker1.log"), config, "Snapshot@" + marker);
+      Process workflows2 = null;
+      Process second = null;
+      try {
+        awaitLogged(dir.resolve("workflows.log"), "worker polling", 120);
+        awaitLogged(dir.resolve("worker1.log"), "worker polling", 120);
+        Cli.Run started = Cli.run("backup", "--config", config, "--temporal", temporal, "--no-wait");
+        assertEquals(0, started.exitCode(), started.stderr());
+        String id = started.stdout().strip();
+        awaitFile(marker, 90);
+        assertFalse(lab.caProcessRunning(), "the CA is stopped when the workers die");
+        // Both die: the one that ran the workflow's tasks (its sticky queue is the run's) and the
+        // host worker holding the snapshot.
+        kill9(workflows);
+        kill9(first);
+        assertTrue(Files.readString(dir.resolve("workflows.log")).contains("sticky execution off"),
+            "the workflow worker saw a test server and asked for no sticky execution");
+        workflows2 = workflowWorker(dir.resolve("workflows2.log"), config);
+        awaitLogged(dir.resolve("workflows2.log"), "worker polling", 120);
+        second = worker(dir.resolve("worker2.log"), config, null);
+        awaitLogged(dir.resolve("worker2.log"), "worker polling", 120);
+
+        Cli.Run watch = Cli.run("watch", id, "--temporal", temporal, "--json");
+        assertEquals(0, watch.exitCode(), watch.stdout() + watch.stderr());
+        JsonNode result = JSON.readTree(watch.stdout());
+        assertTrue(lab.healthy(), "the CA runs again");
+        List<StoredBackup> listed = new BackupStore(dir.resolve("backups"), "lab").list();
+        assertEquals(1, listed.size(), "exactly the one finished backup counts: " + listed);
+        assertEquals(result.get("backupId").asText(), listed.get(0).backupId());
+        assertNoSecretsLogged(lab, dir);
+      } finally {
+        kill9(workflows);
+        kill9(first);
+        DevServerIT.stop(workflows2);
+        DevServerIT.stop(second);
       }
     }
   }

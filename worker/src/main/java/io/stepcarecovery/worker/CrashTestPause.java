@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * FOR CRASH TESTS ONLY. With {@code STEPCA_RECOVERY_TEST_PAUSE=<ActivityType>@<marker file>} in
  * its environment, the worker holds the first attempt of that activity: it writes the marker file
  * (so a test knows where the run is) and waits, so the test can kill the process with SIGKILL at
- * exactly that step. Without the variable, nothing is installed.
+ * exactly that step, or signal it. A worker process and an embedded run (the CLI without a
+ * Temporal address) both honour it. Without the variable, nothing is installed.
  */
 final class CrashTestPause extends WorkerInterceptorBase {
   static final String VARIABLE = "STEPCA_RECOVERY_TEST_PAUSE";

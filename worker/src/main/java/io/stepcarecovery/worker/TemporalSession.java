@@ -47,9 +47,14 @@ public final class TemporalSession implements AutoCloseable {
 
   /** Embedded service with a worker serving every host of the config. */
   public static TemporalSession embedded(StepcaRecoveryConfig config) {
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setUseTimeskipping(false)
-        .build());
+    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder().setUseTimeskipping(false);
+    CrashTestPause pause = CrashTestPause.fromEnvironment();
+    if (pause != null) {
+      // crash and interrupt tests hold a step of an embedded run too
+      options.setWorkerFactoryOptions(io.temporal.worker.WorkerFactoryOptions.newBuilder()
+          .setWorkerInterceptors(pause).build());
+    }
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options.build());
     boolean attributes = true;
     for (var a : RunbookAttributes.ALL.entrySet()) {
       attributes &= env.registerSearchAttribute(a.getKey(), a.getValue());
@@ -63,7 +68,12 @@ public final class TemporalSession implements AutoCloseable {
   /** A client of a real Temporal service; fails fast with what to do if it cannot be reached. */
   public static TemporalSession connect(StepcaRecoveryConfig config, String address) {
     TemporalConfig t = config.temporal() == null ? new TemporalConfig(null, null, null) : config.temporal();
-    WorkflowServiceStubsOptions.Builder opts = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    // A service that listens but answers slowly (a dev-server on a loaded machine, a JVM starting
+    // several workers at once) gets 10 s an attempt and 30 s in all; one that does not listen
+    // fails at once (UNAVAILABLE).
+    WorkflowServiceStubsOptions.Builder opts = WorkflowServiceStubsOptions.newBuilder().setTarget(address)
+        .setHealthCheckAttemptTimeout(java.time.Duration.ofSeconds(10))
+        .setHealthCheckTimeout(java.time.Duration.ofSeconds(30));
     if (t.tls() != null) {
       for (String ca : casBehindTemporalTls(config)) {
         org.slf4j.LoggerFactory.getLogger(TemporalSession.class).warn("the Temporal connection's TLS"

@@ -26,7 +26,9 @@ public final class WorkerMain {
       log.warn("{} is set: this worker holds an activity for a crash test", CrashTestPause.VARIABLE);
     }
     if (shared) {
-      Workers.registerShared(factory, config);
+      StickyExecution sticky = StickyExecution.decide(config, session.client().getWorkflowServiceStubs());
+      log.info("sticky execution {}: {}", sticky.enabled() ? "on" : "off", sticky.why());
+      Workers.registerShared(factory, config, sticky);
     }
     Workers.registerHosts(factory, config, hosts, Workers::hostActivities);
     CountDownLatch stopped = new CountDownLatch(1);

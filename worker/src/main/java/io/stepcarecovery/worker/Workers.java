@@ -45,13 +45,18 @@ public final class Workers {
   /** @param hostActivities the CA-host activities (tests wrap them to inject failures) */
   public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts,
       Function<StepcaRecoveryConfig, Object[]> hostActivities) {
-    registerShared(factory, config);
+    registerShared(factory, config, StickyExecution.embedded());
     registerHosts(factory, config, hosts, hostActivities);
   }
 
-  /** Workflows and client-side probes. */
+  /** Workflows and client-side probes, for a test server in this process. */
   public static void registerShared(WorkerFactory factory, StepcaRecoveryConfig config) {
-    Worker shared = factory.newWorker(TaskQueues.SHARED);
+    registerShared(factory, config, StickyExecution.embedded());
+  }
+
+  /** Workflows and client-side probes. */
+  public static void registerShared(WorkerFactory factory, StepcaRecoveryConfig config, StickyExecution sticky) {
+    Worker shared = factory.newWorker(TaskQueues.SHARED, sticky.workerOptions());
     shared.registerWorkflowImplementationTypes(WORKFLOWS.toArray(Class<?>[]::new));
     shared.registerActivitiesImplementations(sharedActivities(config));
   }

@@ -12,25 +12,48 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
- * Starts a CA that a workflow stopped, and does not give up. This is the compensation of every
- * "stop the CA" step: it runs in a detached cancellation scope so that neither a failure nor a
- * cancellation of the workflow can leave the CA down because of us. While the CA will not come
- * back it says so loudly: in the log, and through {@code onStillDown} (current details).
+ * Starts a CA that a workflow stopped. This is the compensation of every "stop the CA" step: it
+ * runs in a detached cancellation scope so that neither a failure nor a cancellation of the
+ * workflow can leave the CA down because of us. While the CA will not come back it says so
+ * loudly: in the log, and through {@code onStillDown} (current details).
+ *
+ * <p>It tries a bounded number of rounds (each round: the START plan's attempts, then /health),
+ * then fails the run with "CA NAME IS DOWN", the diagnosis from the CA's log and the command that
+ * fixes it ({@link CaDown}): a CA that refused every round will not start by waiting, and a run
+ * that never ends hides the outage from the person who could fix it. Histories from before
+ * (version {@value #BOUNDED} absent) replay the old endless loop.
  */
 public final class CaStarter {
   private static final Logger log = Workflow.getLogger(CaStarter.class);
   private static final int HEALTH_TIMEOUT_SECONDS = 60;
+  static final String BOUNDED = "bounded-start";
+  /** Each round is already up to 5 start attempts over ~30 s (ActivityPlans.START) and /health. */
+  public static final int DEFAULT_ROUNDS = 3;
 
   private final CaDescription ca;
+  private final int rounds;
 
   public CaStarter(CaDescription ca) {
-    this.ca = ca;
+    this(ca, DEFAULT_ROUNDS);
   }
 
-  /** Starts the CA and waits for /health; retried until it answers. */
+  /** @param rounds how many start rounds before the run fails with the CA down (at least 1) */
+  public CaStarter(CaDescription ca, int rounds) {
+    this.ca = ca;
+    this.rounds = Math.max(1, rounds);
+  }
+
+  /**
+   * Starts the CA and waits for /health, round after round.
+   *
+   * @throws io.temporal.failure.ApplicationFailure non-retryable, type {@link CaDown#TYPE}, when
+   *     the CA did not start within the rounds
+   */
   public Started startUntilHealthy(String startSummary, String healthSummary, Consumer<String> onStillDown) {
     Started[] result = new Started[1];
+    String[] lastFailure = new String[1];
     Workflow.newDetachedCancellationScope(() -> {
+      boolean bounded = Workflow.getVersion(BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1;
       for (int round = 1; ; round++) {
         try {
           StartReport start = ActivityPlans.stub(CaServiceActivities.class,
@@ -41,14 +64,25 @@ public final class CaStarter {
           result[0] = new Started(start, health, round);
           return;
         } catch (ActivityFailure e) {
-          String why = Failures.rootMessage(e);
-          log.error("CA {} IS STILL STOPPED after start round {}: {}. Retrying; fix the cause or"
-              + " start it by hand.", ca.name(), round, why);
-          onStillDown.accept("CA still stopped after " + round + " start round(s): " + why);
+          // The first line: a failed start appends the CA's last log lines, whose request lines
+          // carry one-time tokens; the diagnosis reads the log on the CA host instead.
+          String why = Failures.rootMessage(e).lines().findFirst().orElse("");
+          lastFailure[0] = why;
+          boolean last = bounded && round >= rounds;
+          log.error("CA {} IS STILL STOPPED after start round {}{}: {}. {}", ca.name(), round,
+              bounded ? " of " + rounds : "", why, last ? "Giving up." : "Retrying; fix the cause or start it by hand.");
+          onStillDown.accept("CA still stopped after " + round + " start round(s)"
+              + (bounded ? " of " + rounds : "") + ": " + why);
+          if (last) {
+            return;
+          }
           Workflow.sleep(Duration.ofSeconds(Math.min(60, 5L * round)));
         }
       }
     }).run();
+    if (result[0] == null) {
+      throw CaDown.failure(ca, rounds, lastFailure[0]);
+    }
     return result[0];
   }
 

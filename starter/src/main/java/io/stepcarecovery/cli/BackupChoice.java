@@ -1,0 +1,30 @@
+package io.stepcarecovery.cli;
+
+import io.stepcarecovery.config.ConfigException;
+import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.store.BackupLookup;
+import io.stepcarecovery.store.BackupStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The backup a restore or recovery names, checked before any workflow starts: an empty name is
+ * refused, and where the store is readable from here (embedded mode, a shared mount) an id it
+ * does not hold is refused too — a usage error (exit 2), not a run that fails on the CA host.
+ * Where the store is not readable from here, the CA host's lookup refuses it without retrying.
+ */
+final class BackupChoice {
+  private BackupChoice() {}
+
+  /** @param local the store is this machine's (embedded mode: the CLI's host is the CA host) */
+  static void check(CaConfig ca, String backup, boolean local) {
+    if (backup == null || backup.isBlank()) {
+      throw new ConfigException("--backup is empty: give a backup id or 'latest' (list them with:"
+          + " stepca-recovery backups --ca " + ca.name() + ")");
+    }
+    Path dir = ca.backups().store().resolve(ca.name());
+    if (local || Files.isDirectory(dir) && Files.isReadable(dir)) {
+      BackupLookup.find(new BackupStore(ca.backups().store(), ca.name()), ca.name(), backup);
+    }
+  }
+}
