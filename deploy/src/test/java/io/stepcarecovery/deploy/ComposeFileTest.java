@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,14 +51,14 @@ class ComposeFileTest {
   private static final String PARSER = "docker-compose";
 
   static Path repo;
-  static JsonNode compose;
+  static ComposeFile compose;
   static StepcaRecoveryConfig config;
   static CaConfig ca;
 
   @BeforeAll
   static void load() throws IOException {
     repo = LabCa.repo();
-    compose = YAML.readTree(repo.resolve("docker-compose.yml").toFile());
+    compose = ComposeFile.read(repo.resolve("docker-compose.yml"));
     // ConfigLoader is what the worker runs at start: a config it refuses fails here.
     config = ConfigLoader.load(repo.resolve("deploy/config.yaml"));
     assertEquals(1, config.cas().size(), "deploy/config.yaml should configure exactly the one CA"
@@ -93,7 +92,7 @@ class ComposeFileTest {
     ServiceConfig s = ca.service();
     assertEquals("docker", s.type(), "cas[0].service.type in deploy/config.yaml: the compose stack"
         + " runs step-ca as a container");
-    assertEquals(containerName("step-ca"), s.container(), "cas[0].service.container in"
+    assertEquals(compose.containerName("step-ca"), s.container(), "cas[0].service.container in"
         + " deploy/config.yaml vs container_name of compose service step-ca");
   }
 
@@ -101,21 +100,21 @@ class ComposeFileTest {
   void workerMountsTheCaDataWhereStepCaHasIt() {
     Path caConfig = ca.caConfig();
     Path stepPath = StepPath.of(caConfig);
-    Map<String, String> env = environment("step-ca");
+    Map<String, String> env = compose.environment("step-ca");
     assertEquals(caConfig.toString(), env.getOrDefault("CONFIGPATH", "/home/step/config/ca.json"),
         "cas[0].caConfig in deploy/config.yaml vs CONFIGPATH of compose service step-ca (where it"
             + " keeps ca.json)");
     assertEquals(stepPath.toString(), env.getOrDefault("STEPPATH", "/home/step"),
         "the step path of cas[0].caConfig vs STEPPATH of compose service step-ca (where it is"
             + " initialised)");
-    Mount data = mountContaining("step-ca", caConfig).orElseThrow(() -> new AssertionError(
+    ComposeFile.Mount data = compose.mountContaining("step-ca", caConfig).orElseThrow(() -> new AssertionError(
         "compose service step-ca mounts nothing that holds " + caConfig + " (cas[0].caConfig);"
-            + " its mounts: " + mounts("step-ca")));
+            + " its mounts: " + compose.mounts("step-ca")));
     assertTrue(data.named(), "step-ca's data at " + data.target() + " should be a named volume, not"
         + " " + data.source());
-    Mount seen = mountContaining("worker", caConfig).orElseThrow(() -> new AssertionError(
+    ComposeFile.Mount seen = compose.mountContaining("worker", caConfig).orElseThrow(() -> new AssertionError(
         "compose service worker mounts nothing that holds " + caConfig + " (cas[0].caConfig): it"
-            + " cannot read ca.json; its mounts: " + mounts("worker")));
+            + " cannot read ca.json; its mounts: " + compose.mounts("worker")));
     assertEquals(data.source() + " at " + data.target(), seen.source() + " at " + seen.target(),
         "the CA data volume in compose service worker vs step-ca: ca.json holds absolute paths, so"
             + " the worker must see the same volume at the same place");
@@ -129,12 +128,12 @@ class ComposeFileTest {
   @Test
   void caUrlNamesTheStepCaServiceAndItsCertificate() {
     URI url = URI.create(ca.url());
-    assertTrue(hostnames("step-ca").contains(url.getHost()), "host of cas[0].url " + ca.url()
-        + " vs the names compose service step-ca answers to " + hostnames("step-ca"));
-    String address = environment("step-ca").getOrDefault("DOCKER_STEPCA_INIT_ADDRESS", ":9000");
+    assertTrue(compose.hostnames("step-ca").contains(url.getHost()), "host of cas[0].url " + ca.url()
+        + " vs the names compose service step-ca answers to " + compose.hostnames("step-ca"));
+    String address = compose.environment("step-ca").getOrDefault("DOCKER_STEPCA_INIT_ADDRESS", ":9000");
     assertEquals(address.substring(address.lastIndexOf(':') + 1), String.valueOf(port(url)),
         "port of cas[0].url vs the address step-ca is initialised to listen on (" + address + ")");
-    List<String> dns = List.of(environment("step-ca").getOrDefault("DOCKER_STEPCA_INIT_DNS_NAMES", "")
+    List<String> dns = List.of(compose.environment("step-ca").getOrDefault("DOCKER_STEPCA_INIT_DNS_NAMES", "")
         .split("\\s*,\\s*"));
     assertTrue(dns.contains(url.getHost()), "host of cas[0].url " + ca.url() + " vs"
         + " DOCKER_STEPCA_INIT_DNS_NAMES " + dns + ": the CA's certificate must name it");
@@ -142,7 +141,7 @@ class ComposeFileTest {
 
   @Test
   void provisionersAndPasswordAreTheOnesStepCaIsInitialisedWith() {
-    Map<String, String> env = environment("step-ca");
+    Map<String, String> env = compose.environment("step-ca");
     assertEquals("true", env.get("DOCKER_STEPCA_INIT_ACME"), "DOCKER_STEPCA_INIT_ACME of compose"
         + " service step-ca: cas[0].acme and Traefik need its ACME provisioner");
     assertNotNull(ca.acme(), "cas[0].acme in deploy/config.yaml");
@@ -156,14 +155,14 @@ class ComposeFileTest {
         + " (DOCKER_STEPCA_INIT_PASSWORD_FILE), never from the compose file");
     assertFalse(env.containsKey("DOCKER_STEPCA_INIT_PASSWORD"), "compose service step-ca must not"
         + " carry a password in DOCKER_STEPCA_INIT_PASSWORD");
-    String stepCaSecret = secrets("step-ca").get(initPassword);
+    String stepCaSecret = compose.secrets("step-ca").get(initPassword);
     assertNotNull(stepCaSecret, "DOCKER_STEPCA_INIT_PASSWORD_FILE " + initPassword + " of compose"
-        + " service step-ca is none of its secrets " + secrets("step-ca"));
-    String workerSecret = secrets("worker").get(ca.issuance().passwordFile().toString());
+        + " service step-ca is none of its secrets " + compose.secrets("step-ca"));
+    String workerSecret = compose.secrets("worker").get(ca.issuance().passwordFile().toString());
     assertEquals(stepCaSecret, workerSecret, "the secret at cas[0].issuance.passwordFile "
         + ca.issuance().passwordFile() + " in compose service worker vs the one step-ca is"
-        + " initialised with; worker secrets: " + secrets("worker"));
-    String file = compose.path("secrets").path(stepCaSecret).path("file").asText("");
+        + " initialised with; worker secrets: " + compose.secrets("worker"));
+    String file = compose.root().path("secrets").path(stepCaSecret).path("file").asText("");
     assertTrue(file.startsWith("./deploy/secrets/"), "secret " + stepCaSecret + " should come from"
         + " a file in deploy/secrets/ (kept out of Git), got '" + file + "'");
   }
@@ -173,7 +172,7 @@ class ComposeFileTest {
     Path ignore = repo.resolve(".gitignore");
     assertTrue(Files.readAllLines(ignore).contains("/deploy/secrets/"),
         ignore + " should ignore /deploy/secrets/: the passwords live there");
-    Iterator<Map.Entry<String, JsonNode>> it = compose.path("secrets").fields();
+    Iterator<Map.Entry<String, JsonNode>> it = compose.root().path("secrets").fields();
     assertTrue(it.hasNext(), "docker-compose.yml declares no secrets: passwords must come from files");
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -188,7 +187,7 @@ class ComposeFileTest {
     Path dir = tmp.resolve("secrets");
     LabCa.run(List.of(repo.resolve("deploy/make-passwords").toString(), dir.toString()), 30);
     assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-    Iterator<Map.Entry<String, JsonNode>> it = compose.path("secrets").fields();
+    Iterator<Map.Entry<String, JsonNode>> it = compose.root().path("secrets").fields();
     List<String> made = new ArrayList<>();
     while (it.hasNext()) {
       String name = Path.of(it.next().getValue().path("file").asText()).getFileName().toString();
@@ -212,22 +211,22 @@ class ComposeFileTest {
       assertTrue(host.startsWith("unix://"), "dockerHost " + host + " should be the unix socket the"
           + " compose file mounts");
       String socket = host.substring("unix://".length());
-      assertTrue(mounts("worker").stream().anyMatch(m -> m.target().equals(socket) && !m.readOnly()),
+      assertTrue(compose.mounts("worker").stream().anyMatch(m -> m.target().equals(socket) && !m.readOnly()),
           "compose service worker should mount the Docker socket at " + socket + " (dockerHost of "
-              + s.container() + "), read-write; its mounts: " + mounts("worker"));
+              + s.container() + "), read-write; its mounts: " + compose.mounts("worker"));
     }
   }
 
   @Test
   void trustAnchorIsTheFileTraefikTrusts() {
     Path root = ca.rootCert();
-    Mount inWorker = mountContaining("worker", root).orElseThrow(() -> new AssertionError(
+    ComposeFile.Mount inWorker = compose.mountContaining("worker", root).orElseThrow(() -> new AssertionError(
         "compose service worker mounts nothing that holds cas[0].rootCert " + root + "; its mounts: "
-            + mounts("worker")));
-    String lego = environment("traefik").get("LEGO_CA_CERTIFICATES");
+            + compose.mounts("worker")));
+    String lego = compose.environment("traefik").get("LEGO_CA_CERTIFICATES");
     assertNotNull(lego, "compose service traefik should trust step-ca's root through"
         + " LEGO_CA_CERTIFICATES");
-    Mount inTraefik = mountContaining("traefik", Path.of(lego)).orElseThrow(() -> new AssertionError(
+    ComposeFile.Mount inTraefik = compose.mountContaining("traefik", Path.of(lego)).orElseThrow(() -> new AssertionError(
         "compose service traefik mounts nothing that holds LEGO_CA_CERTIFICATES " + lego));
     assertTrue(inTraefik.readOnly(), "traefik's mount of " + inTraefik.source() + " should be read-only");
     assertEquals(inWorker.source() + ":" + Path.of(inWorker.target()).relativize(root),
@@ -239,13 +238,13 @@ class ComposeFileTest {
   @Test
   void backupStoreIsAVolumeInTheWorker() {
     Path store = ca.backups().store();
-    Mount m = mountContaining("worker", store).orElseThrow(() -> new AssertionError(
+    ComposeFile.Mount m = compose.mountContaining("worker", store).orElseThrow(() -> new AssertionError(
         "cas[0].backups.store " + store + " is not on any mount of compose service worker: backups"
-            + " would vanish with the container; its mounts: " + mounts("worker")));
-    assertTrue(m.named() && compose.path("volumes").has(m.source()), "the backup store " + store
+            + " would vanish with the container; its mounts: " + compose.mounts("worker")));
+    assertTrue(m.named() && compose.root().path("volumes").has(m.source()), "the backup store " + store
         + " should be on a named volume declared under 'volumes:', got " + m.source());
     assertFalse(m.readOnly(), "the backup store mount " + m.target() + " must be writable");
-    assertFalse(m.source().equals(mountContaining("worker", ca.caConfig()).map(Mount::source).orElse("")),
+    assertFalse(m.source().equals(compose.mountContaining("worker", ca.caConfig()).map(ComposeFile.Mount::source).orElse("")),
         "the backup store must not share a volume with the CA's data (" + m.source() + ")");
   }
 
@@ -253,19 +252,19 @@ class ComposeFileTest {
 
   @Test
   void workerReadsTheConfigShippedBesideTheComposeFile() {
-    List<String> command = command("worker");
+    List<String> command = compose.command("worker");
     int i = command.indexOf("--config");
     assertTrue(i >= 0 && i + 1 < command.size(), "the command of compose service worker should pass"
         + " --config FILE, got " + command);
     assertEquals(CONFIG_IN_CONTAINER, command.get(i + 1), "the --config of compose service worker");
     assertEquals("worker", command.get(0), "the subcommand of compose service worker");
-    Mount m = mounts("worker").stream().filter(x -> x.target().equals(CONFIG_IN_CONTAINER)).findFirst()
+    ComposeFile.Mount m = compose.mounts("worker").stream().filter(x -> x.target().equals(CONFIG_IN_CONTAINER)).findFirst()
         .orElseThrow(() -> new AssertionError("compose service worker does not mount anything at "
-            + CONFIG_IN_CONTAINER + "; its mounts: " + mounts("worker")));
+            + CONFIG_IN_CONTAINER + "; its mounts: " + compose.mounts("worker")));
     assertEquals(repo.resolve("deploy/config.yaml"), repo.resolve(m.source()).normalize(),
         "what compose service worker mounts at " + CONFIG_IN_CONTAINER + " vs deploy/config.yaml");
     assertTrue(m.readOnly(), "the config mount of compose service worker should be read-only");
-    assertEquals(".", compose.path("services").path("worker").path("build").path("context").asText(),
+    assertEquals(".", compose.root().path("services").path("worker").path("build").path("context").asText(),
         "compose service worker should be built from the Dockerfile at the repository root");
   }
 
@@ -278,24 +277,24 @@ class ComposeFileTest {
     assertTrue(colon > 0, "temporal.address " + address + " should be HOST:PORT");
     String host = address.substring(0, colon);
     String port = address.substring(colon + 1);
-    assertTrue(hostnames("temporal").contains(host), "host of temporal.address " + address
-        + " vs the names compose service temporal answers to " + hostnames("temporal"));
-    assertTrue(image("temporal").startsWith("temporalio/server:"), "compose service temporal should"
-        + " run temporalio/server, got " + image("temporal"));
-    assertTrue(containerPorts("temporal").contains(port), "port of temporal.address " + address
-        + " vs the frontend port compose service temporal publishes " + containerPorts("temporal"));
-    assertEquals(address, environment("temporal-ui").get("TEMPORAL_ADDRESS"),
+    assertTrue(compose.hostnames("temporal").contains(host), "host of temporal.address " + address
+        + " vs the names compose service temporal answers to " + compose.hostnames("temporal"));
+    assertTrue(compose.image("temporal").startsWith("temporalio/server:"), "compose service temporal should"
+        + " run temporalio/server, got " + compose.image("temporal"));
+    assertTrue(compose.containerPorts("temporal").contains(port), "port of temporal.address " + address
+        + " vs the frontend port compose service temporal publishes " + compose.containerPorts("temporal"));
+    assertEquals(address, compose.environment("temporal-ui").get("TEMPORAL_ADDRESS"),
         "TEMPORAL_ADDRESS of compose service temporal-ui vs temporal.address");
-    assertEquals(address, environment("temporal-setup").get("TEMPORAL_ADDRESS"),
+    assertEquals(address, compose.environment("temporal-setup").get("TEMPORAL_ADDRESS"),
         "TEMPORAL_ADDRESS of compose service temporal-setup (namespace, search attributes) vs"
             + " temporal.address");
-    assertEquals(config.temporal().namespaceOrDefault(), environment("temporal-setup").get("TEMPORAL_NAMESPACE"),
+    assertEquals(config.temporal().namespaceOrDefault(), compose.environment("temporal-setup").get("TEMPORAL_NAMESPACE"),
         "the namespace compose service temporal-setup creates vs temporal.namespace");
   }
 
   @Test
   void workerStartsAfterTemporalAndStepCa() {
-    JsonNode deps = compose.path("services").path("worker").path("depends_on");
+    JsonNode deps = compose.root().path("services").path("worker").path("depends_on");
     Map<String, String> want = new LinkedHashMap<>();
     want.put("temporal", "service_healthy");
     want.put("temporal-setup", "service_completed_successfully");
@@ -304,7 +303,7 @@ class ComposeFileTest {
         deps.path(service).path("condition").asText(""), "depends_on." + service
             + ".condition of compose service worker"));
     assertEquals("service_completed_successfully",
-        compose.path("services").path("temporal").path("depends_on").path("temporal-schema")
+        compose.root().path("services").path("temporal").path("depends_on").path("temporal-schema")
             .path("condition").asText(""), "compose service temporal should wait for the schema job");
   }
 
@@ -316,17 +315,17 @@ class ComposeFileTest {
         + " of the compose stack as its ingress");
     IngressConfig in = config.ingress().get(0);
     assertEquals("docker", in.service().type(), "ingress[0].service.type");
-    assertEquals(containerName("traefik"), in.service().container(), "ingress[0].service.container"
+    assertEquals(compose.containerName("traefik"), in.service().container(), "ingress[0].service.container"
         + " in deploy/config.yaml vs container_name of compose service traefik");
     assertEquals(ca.host(), in.host(), "ingress[0].host vs cas[0].host: one worker serves both on"
         + " this single host");
-    String storage = flag("traefik", "--certificatesresolvers.stepca.acme.storage");
-    Mount inTraefik = mountContaining("traefik", Path.of(storage)).orElseThrow(() -> new AssertionError(
+    String storage = compose.flag("traefik", "--certificatesresolvers.stepca.acme.storage");
+    ComposeFile.Mount inTraefik = compose.mountContaining("traefik", Path.of(storage)).orElseThrow(() -> new AssertionError(
         "compose service traefik keeps its ACME storage " + storage + " on no volume"));
     assertNotNull(in.acmeJson(), "ingress[0].acmeJson: the worker clears a stale ACME account there");
-    Mount inWorker = mountContaining("worker", in.acmeJson()).orElseThrow(() -> new AssertionError(
+    ComposeFile.Mount inWorker = compose.mountContaining("worker", in.acmeJson()).orElseThrow(() -> new AssertionError(
         "ingress[0].acmeJson " + in.acmeJson() + " is on no mount of compose service worker; its"
-            + " mounts: " + mounts("worker")));
+            + " mounts: " + compose.mounts("worker")));
     assertEquals(inTraefik.source() + ":" + Path.of(inTraefik.target()).relativize(Path.of(storage)),
         inWorker.source() + ":" + Path.of(inWorker.target()).relativize(in.acmeJson()),
         "Traefik's ACME storage vs ingress[0].acmeJson as the worker sees it: same volume, same file");
@@ -335,7 +334,7 @@ class ComposeFileTest {
 
   @Test
   void traefikGetsCertificatesFromThisCa() {
-    URI caServer = URI.create(flag("traefik", "--certificatesresolvers.stepca.acme.caserver"));
+    URI caServer = URI.create(compose.flag("traefik", "--certificatesresolvers.stepca.acme.caserver"));
     URI url = URI.create(ca.url());
     assertEquals(url.getHost() + ":" + port(url), caServer.getHost() + ":" + port(caServer),
         "host:port of Traefik's ACME caserver " + caServer + " vs cas[0].url " + ca.url());
@@ -349,16 +348,16 @@ class ComposeFileTest {
     Pattern hostRule = Pattern.compile("Host\\(`([^`]+)`\\)");
     List<String> checked = config.services().stream().map(s -> URI.create(s).getHost()).toList();
     List<String> routed = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> it = compose.path("services").fields();
+    Iterator<Map.Entry<String, JsonNode>> it = compose.root().path("services").fields();
     while (it.hasNext()) {
       String service = it.next().getKey();
-      for (Map.Entry<String, String> label : labels(service).entrySet()) {
+      for (Map.Entry<String, String> label : compose.labels(service).entrySet()) {
         Matcher rule = Pattern.compile("traefik\\.http\\.routers\\.([^.]+)\\.rule").matcher(label.getKey());
         if (!rule.matches()) {
           continue;
         }
         String router = rule.group(1);
-        assertEquals("stepca", labels(service).get("traefik.http.routers." + router + ".tls.certresolver"),
+        assertEquals("stepca", compose.labels(service).get("traefik.http.routers." + router + ".tls.certresolver"),
             "router " + router + " of compose service " + service + " should get its certificate"
                 + " from the stepca resolver");
         Matcher host = hostRule.matcher(label.getValue());
@@ -366,10 +365,10 @@ class ComposeFileTest {
           routed.add(host.group(1));
           assertTrue(checked.contains(host.group(1)), "host " + host.group(1) + " routed by Traefik"
               + " (compose service " + service + ") vs services in deploy/config.yaml " + config.services());
-          assertTrue(hostnames("traefik").contains(host.group(1)), "host " + host.group(1)
+          assertTrue(compose.hostnames("traefik").contains(host.group(1)), "host " + host.group(1)
               + " must resolve to Traefik inside the stack (network alias of compose service"
               + " traefik) for the ACME challenge and the worker's check; traefik answers to "
-              + hostnames("traefik"));
+              + compose.hostnames("traefik"));
         }
       }
     }
@@ -379,139 +378,6 @@ class ComposeFileTest {
       assertTrue(routed.contains(s), "service " + s + " in deploy/config.yaml is routed by no"
           + " Traefik router in docker-compose.yml " + routed);
     }
-  }
-
-  // ------------------------------------------------------------------ reading docker-compose.yml
-
-  record Mount(String source, String target, boolean readOnly, boolean named) {}
-
-  static JsonNode service(String name) {
-    JsonNode s = compose.path("services").path(name);
-    if (s.isMissingNode()) {
-      throw new AssertionError("docker-compose.yml has no service '" + name + "'; services: "
-          + iterable(compose.path("services").fieldNames()));
-    }
-    return s;
-  }
-
-  static String containerName(String service) {
-    String n = service(service).path("container_name").asText(null);
-    assertNotNull(n, "compose service " + service + " needs a container_name: deploy/config.yaml"
-        + " controls it by that name");
-    return n;
-  }
-
-  static String image(String service) {
-    return service(service).path("image").asText("");
-  }
-
-  /** The names other containers reach a service by: its key, container_name, network aliases. */
-  static List<String> hostnames(String service) {
-    List<String> names = new ArrayList<>(List.of(service));
-    JsonNode s = service(service);
-    if (s.hasNonNull("container_name")) {
-      names.add(s.get("container_name").asText());
-    }
-    if (s.path("networks").isObject()) {
-      s.path("networks").forEach(n -> n.path("aliases").forEach(a -> names.add(a.asText())));
-    }
-    return names;
-  }
-
-  static List<Mount> mounts(String service) {
-    List<Mount> out = new ArrayList<>();
-    for (JsonNode v : service(service).path("volumes")) {
-      if (v.isTextual()) {
-        String[] p = v.asText().split(":");
-        if (p.length == 1) {
-          out.add(new Mount("", p[0], false, false)); // anonymous volume
-          continue;
-        }
-        boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
-        out.add(new Mount(p[0], p[1], ro, named(p[0])));
-      } else {
-        String source = v.path("source").asText("");
-        out.add(new Mount(source, v.path("target").asText(), v.path("read_only").asBoolean(false),
-            "volume".equals(v.path("type").asText()) && !source.isEmpty()));
-      }
-    }
-    return out;
-  }
-
-  static boolean named(String source) {
-    return !(source.startsWith("/") || source.startsWith(".") || source.startsWith("~"));
-  }
-
-  /** The mount a path lies on; the deepest one if mounts nest. */
-  static Optional<Mount> mountContaining(String service, Path path) {
-    return mounts(service).stream()
-        .filter(m -> !m.target().isEmpty() && path.normalize().startsWith(Path.of(m.target())))
-        .max((a, b) -> Integer.compare(Path.of(a.target()).getNameCount(), Path.of(b.target()).getNameCount()));
-  }
-
-  /** Target path in the container → secret name. */
-  static Map<String, String> secrets(String service) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode s : service(service).path("secrets")) {
-      if (s.isTextual()) {
-        out.put("/run/secrets/" + s.asText(), s.asText());
-      } else {
-        String target = s.path("target").asText(s.path("source").asText());
-        out.put(target.startsWith("/") ? target : "/run/secrets/" + target, s.path("source").asText());
-      }
-    }
-    return out;
-  }
-
-  static Map<String, String> environment(String service) {
-    return keyValues(service(service).path("environment"));
-  }
-
-  static Map<String, String> labels(String service) {
-    return keyValues(service(service).path("labels"));
-  }
-
-  static Map<String, String> keyValues(JsonNode node) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (node.isObject()) {
-      node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
-    } else {
-      for (JsonNode e : node) {
-        String s = e.asText();
-        int eq = s.indexOf('=');
-        out.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "" : s.substring(eq + 1));
-      }
-    }
-    return out;
-  }
-
-  static List<String> command(String service) {
-    JsonNode c = service(service).path("command");
-    if (c.isTextual()) {
-      return List.of(c.asText().trim().split("\\s+"));
-    }
-    List<String> out = new ArrayList<>();
-    c.forEach(x -> out.add(x.asText()));
-    return out;
-  }
-
-  /** The value of a --flag=value in a service's command. */
-  static String flag(String service, String flag) {
-    List<String> values = command(service).stream().filter(a -> a.startsWith(flag + "="))
-        .map(a -> a.substring(flag.length() + 1)).collect(Collectors.toList());
-    assertEquals(1, values.size(), "compose service " + service + " should set " + flag + " once in"
-        + " its command, found " + values);
-    return values.get(0);
-  }
-
-  /** Container ports a service publishes ("7233", from "127.0.0.1:7233:7233" or "7233:7233"). */
-  static List<String> containerPorts(String service) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode p : service(service).path("ports")) {
-      String s = p.isTextual() ? p.asText() : p.path("target").asText();
-      out.add(s.substring(s.lastIndexOf(':') + 1).replaceAll("/.*", ""));
-    }
-    return out;
   }
 
   static int port(URI uri) {
