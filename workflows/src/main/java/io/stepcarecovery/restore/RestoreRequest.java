@@ -44,8 +44,13 @@ public record RestoreRequest(String ca, String backup, Boolean rollback, Boolean
     return Boolean.TRUE.equals(clearAcmeAccount);
   }
 
+  /**
+   * The backup to restore: "latest" only when none was named. A blank name is passed on as it is,
+   * so the lookup on the CA host refuses it (any Temporal client's typo must not restore the
+   * newest backup).
+   */
   public String backupOrLatest() {
-    return backup == null || backup.isBlank() ? "latest" : backup;
+    return backup == null ? "latest" : backup;
   }
 
   public boolean rollbackOnFailure() {
