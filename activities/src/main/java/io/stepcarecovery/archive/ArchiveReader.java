@@ -4,7 +4,6 @@ import io.stepcarecovery.archive.Manifest.FileEntry;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -124,12 +123,12 @@ public final class ArchiveReader {
         DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), whole);
         // Counting does not support mark/reset, so gzip buffers on top of it and every byte
         // passes the digest exactly once.
-        Counting compressed = new Counting(digest);
+        CountingInputStream compressed = new CountingInputStream(digest);
         InputStream payload = layer.open(compressed);
         GzipCompressorInputStream gz = new GzipCompressorInputStream(payload, true);
         // Inflate (and the whole-file digest under it) on a thread of its own, a few bounded
         // chunks ahead of the tar parsing, per-file hashing and writing on this one.
-        Inflating inflated = new Inflating(gz, compressed, payload, digest);
+        InflatingStream inflated = new InflatingStream(gz, compressed, payload, digest);
         RawTar tar = new RawTar(archive, inflated)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
@@ -601,180 +600,6 @@ public final class ArchiveReader {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  /**
-   * The decompressed stream, inflated on its own thread: at most {@link #DEPTH} chunks of
-   * {@link #CHUNK} bytes (reused) wait between the two threads, so memory stays bounded and the
-   * stream is read exactly once, in order. A failure of the inflating side (corrupt or
-   * truncated gzip, an I/O error) is rethrown, as it was, by the next {@link #read}; closing
-   * stops the inflating thread and waits for it. Each chunk carries the compressed byte count
-   * at the time it was inflated, so the ratio check sees what it saw without the thread.
-   */
-  private static final class Inflating extends InputStream {
-    static final int CHUNK = 1 << 18;
-    static final int DEPTH = 8;
-    private static final Chunk END = new Chunk(null, 0, 0, null);
-    private final java.util.concurrent.BlockingQueue<Chunk> full =
-        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH + 1);
-    private final java.util.concurrent.BlockingQueue<byte[]> free =
-        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH);
-    private final Thread thread;
-    private volatile boolean closed;
-    private Chunk current;
-    private int pos;
-    private long compressedSoFar;
-
-    private record Chunk(byte[] buf, int len, long compressed, Throwable failure) {}
-
-    /** @param underneath drained in order once gzip ended: the payload (layer), then the digest */
-    Inflating(InputStream gz, Counting counted, InputStream... underneath) {
-      for (int i = 0; i < DEPTH; i++) {
-        free.add(new byte[CHUNK]);
-      }
-      thread = new Thread(() -> {
-        Chunk last = END;
-        try {
-          for (;;) {
-            byte[] b = free.take();
-            int n = gz.readNBytes(b, 0, CHUNK);
-            if (n > 0) {
-              full.put(new Chunk(b, n, counted.count, null));
-            }
-            if (n < CHUNK) {
-              break;
-            }
-          }
-          // Bytes after the last gzip member, if any, still belong to the file's checksum.
-          byte[] rest = new byte[1 << 16];
-          for (InputStream in : underneath) {
-            while (in.read(rest) >= 0) {
-              // digested by reading; a decrypting layer verifies its integrity at its end
-            }
-          }
-        } catch (InterruptedException stopped) {
-          return; // closed by the reader
-        } catch (Throwable t) {
-          last = new Chunk(null, 0, 0, t);
-        }
-        if (!closed) {
-          try {
-            full.put(last);
-          } catch (InterruptedException stopped) {
-            // closed by the reader
-          }
-        }
-      }, "archive-inflate");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** Compressed bytes consumed when the chunk being read was inflated. */
-    long compressed() {
-      return compressedSoFar;
-    }
-
-    private boolean next() throws IOException {
-      if (current == END) {
-        return false;
-      }
-      if (current != null) {
-        free.add(current.buf());
-      }
-      try {
-        current = full.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while reading the archive");
-      }
-      pos = 0;
-      if (current.failure() != null) {
-        Throwable t = current.failure();
-        current = END;
-        if (t instanceof IOException io) {
-          throw io;
-        }
-        if (t instanceof RuntimeException re) {
-          throw re;
-        }
-        if (t instanceof Error er) {
-          throw er;
-        }
-        throw new IOException(t);
-      }
-      if (current == END) {
-        return false;
-      }
-      compressedSoFar = current.compressed();
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (current == null || current != END && pos == current.len()) {
-        if (!next()) {
-          return -1;
-        }
-      }
-      if (current == END) {
-        return -1;
-      }
-      int n = Math.min(len, current.len() - pos);
-      System.arraycopy(current.buf(), pos, b, off, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      closed = true;
-      thread.interrupt();
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static final class Counting extends FilterInputStream {
-    volatile long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
     }
   }
 }
