@@ -7,7 +7,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -105,7 +104,7 @@ public final class ArchiveReader {
       throws IOException {
     // The sink's own failures (a full disk under the staging area) are not the archive's fault:
     // they leave as UncheckedIOException, not as "corrupt archive, use another backup".
-    Sink sink = given == null ? null : new OwnFailures(given);
+    Sink sink = given == null ? null : new SinkFailures(given);
     MessageDigest whole = ArchiveWriter.sha256();
     long size = Files.size(archive);
     if (size == 0) {
@@ -545,61 +544,6 @@ public final class ArchiveReader {
         extended.write(b, off, n);
       }
       return n;
-    }
-  }
-
-  /** Passes a sink's IOExceptions through {@link #read} unchanged, as UncheckedIOException. */
-  private record OwnFailures(Sink sink) implements Sink {
-    @Override
-    public void directory(String path, int mode) {
-      try {
-        sink.directory(path, mode);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public OutputStream file(String path, int mode) {
-      OutputStream out;
-      try {
-        out = sink.file(path, mode);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new OutputStream() {
-        @Override
-        public void write(int b) {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          try {
-            out.write(b, off, len);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-
-        @Override
-        public void close() {
-          try {
-            out.close();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-    }
-
-    @Override
-    public void symlink(String path, String target) {
-      try {
-        sink.symlink(path, target);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }
