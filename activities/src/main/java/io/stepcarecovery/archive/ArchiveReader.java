@@ -135,7 +135,7 @@ public final class ArchiveReader {
           throw new UnsafeArchiveException(archive + " has more than " + limits.maxEntries()
               + " entries: refused as a tar bomb");
         }
-        String name = safeName(archive, e.getName());
+        String name = EntryNames.safe(archive, e.getName());
         if (manifestName != null) {
           throw new UnsafeArchiveException(archive + ": entry '" + name + "' follows the manifest;"
               + " the manifest must be the last entry");
@@ -284,7 +284,7 @@ public final class ArchiveReader {
           + "', not under its step path " + m.stepPath());
     }
     for (String root : m.roots()) {
-      safeName(archive, root.startsWith("/") ? root.substring(1) : "/");
+      EntryNames.safe(archive, root.startsWith("/") ? root.substring(1) : "/");
     }
     Map<String, String> links = new HashMap<>();
     seen.forEach((name, e) -> {
@@ -384,23 +384,6 @@ public final class ArchiveReader {
     return false;
   }
 
-  /** An entry name that can only land where it says: relative, no '..', nothing odd. */
-  static String safeName(Path archive, String raw) {
-    String name = raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
-    if (name.isEmpty() || name.startsWith("/") || name.contains("\0") || name.contains("\\")
-        || name.length() > 4096) {
-      throw new UnsafeArchiveException(archive + ": entry name '" + raw + "' is absolute, empty or"
-          + " malformed: refused (path traversal)");
-    }
-    for (String seg : name.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-        throw new UnsafeArchiveException(archive + ": entry name '" + raw + "' contains '"
-            + (seg.isEmpty() ? "//" : seg) + "': refused (path traversal)");
-      }
-    }
-    return name;
-  }
-
   private static String kind(TarArchiveEntry e) {
     if (e.getLinkFlag() == TarConstants.LF_LINK) {
       return "hard link to '" + e.getLinkName() + "'";
@@ -469,7 +452,7 @@ public final class ArchiveReader {
       boolean posix = r[257] == 'u' && r[262] == 0; // "ustar\0": name = prefix/name
       String raw = posix && r[345] != 0 ? cString(r, 345, 155) + "/" + cString(r, 0, 100) : cString(r, 0, 100);
       if (raw.startsWith("/")) {
-        safeName(archive, raw);
+        EntryNames.safe(archive, raw);
       }
       if (type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER) {
         throw new UnsafeArchiveException(archive + " has a global PAX header: refused (it would rename or"
@@ -500,7 +483,7 @@ public final class ArchiveReader {
       }
       byte[] b = data.toByteArray();
       if (type == TarConstants.LF_GNUTYPE_LONGNAME && b.length > 0 && b[0] == '/') {
-        safeName(archive, cString(b, 0, b.length));
+        EntryNames.safe(archive, cString(b, 0, b.length));
       }
       if (type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC) {
         // records: "<length> <key>=<value>\n", the length counting the whole record
@@ -518,7 +501,7 @@ public final class ArchiveReader {
           int eq = rec.indexOf('=');
           if (eq > 0 && rec.substring(0, eq).equals("path") && rec.startsWith("/", eq + 1)) {
             String value = rec.substring(eq + 1);
-            safeName(archive, value.endsWith("\n") ? value.substring(0, value.length() - 1) : value);
+            EntryNames.safe(archive, value.endsWith("\n") ? value.substring(0, value.length() - 1) : value);
           }
           off += len;
         }
