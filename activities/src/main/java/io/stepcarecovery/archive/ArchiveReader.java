@@ -12,13 +12,10 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
@@ -102,14 +99,10 @@ public final class ArchiveReader {
     if (size == 0) {
       throw new EOFException("empty file");
     }
-    Map<String, TarArchiveEntry> seen = new HashMap<>();
+    EntryGuard guard = new EntryGuard(archive, limits.maxEntries());
+    ExpansionBudget budget = new ExpansionBudget(archive, limits);
     Map<String, String> hashes = new HashMap<>();
-    Set<String> symlinks = new HashSet<>();
-    Set<String> parents = new HashSet<>();
     byte[] manifestJson = null;
-    String manifestName = null;
-    long bytes = 0;
-    long entries = 0;
     try (InputStream raw = Files.newInputStream(archive);
         DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), whole);
         // Counting does not support mark/reset, so gzip buffers on top of it and every byte
@@ -123,134 +116,81 @@ public final class ArchiveReader {
         TarHeaderGuard tar = new TarHeaderGuard(archive, inflated)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        if (++entries > limits.maxEntries()) {
-          throw new UnsafeArchiveException(archive + " has more than " + limits.maxEntries()
-              + " entries: refused as a tar bomb");
-        }
-        String name = EntryNames.safe(archive, e.getName());
-        if (manifestName != null) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' follows the manifest;"
-              + " the manifest must be the last entry");
-        }
-        if (seen.containsKey(name)) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' appears twice: refused"
-              + " (a second copy could silently replace the first)");
-        }
-        for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
-          String parent = name.substring(0, i);
-          if (symlinks.contains(parent)) {
-            throw beneathLink(archive, name, parent);
-          }
-          parents.add(parent);
-        }
-        seen.put(name, e);
-        String abs = "/" + name;
-        int mode = e.getMode() & 07777;
-        // By the type flag alone: Commons Compress calls devices and fifos files (isFile()) and
-        // anything named with a trailing slash, hard links included, a directory.
-        byte type = e.getLinkFlag();
-        boolean dir = type == TarConstants.LF_DIR;
-        boolean link = type == TarConstants.LF_SYMLINK;
-        boolean file = (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM)
-            && !e.getName().endsWith("/");
-        if (!dir && !link && !file || e.isSparse()) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
-              + kind(e) + ": refused (a step-ca backup holds only files, directories and symlinks)");
-        }
-        if ((dir || link) && e.getSize() != 0) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
-              + (dir ? "directory" : "symlink") + " with " + e.getSize() + " bytes of data: refused");
-        }
-        if (dir) {
-          if (sink != null) {
-            sink.directory(abs, mode);
-          }
-        } else if (link) {
-          String target = e.getLinkName();
-          if (target.isEmpty() || target.startsWith("/") || target.contains("\0")) {
-            throw new UnsafeArchiveException(archive + ": symlink '" + name + "' points to '" + target
-                + "': only relative links inside the backup are allowed");
-          }
-          if (parents.contains(name)) {
-            String below = seen.keySet().stream().filter(n -> n.startsWith(name + "/")).sorted()
-                .findFirst().orElse(name + "/...");
-            throw beneathLink(archive, below, name);
-          }
-          symlinks.add(name);
-          if (sink != null) {
-            sink.symlink(abs, target);
-          }
-        } else {
-          if (e.getSize() < 0 || bytes + e.getSize() > limits.maxBytes()) {
-            throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
-                + " bytes: refused as a tar bomb");
-          }
-          boolean isManifest = name.endsWith("/" + Manifest.DIR + "/" + Manifest.NAME);
-          MessageDigest sha = ArchiveWriter.sha256();
-          ByteArrayOutputStream keep = isManifest ? new ByteArrayOutputStream() : null;
-          if (isManifest && e.getSize() > (16 << 20)) {
-            throw new UnsafeArchiveException(archive + ": manifest is implausibly large");
-          }
-          try (OutputStream out = !isManifest && sink != null ? sink.file(abs, mode) : OutputStream.nullOutputStream()) {
-            byte[] buf = new byte[1 << 16];
-            long n0 = 0;
-            for (int n; (n = tar.read(buf)) > 0; ) {
-              sha.update(buf, 0, n);
-              out.write(buf, 0, n);
-              if (keep != null) {
-                keep.write(buf, 0, n);
-              }
-              n0 += n;
-              bytes += n;
-              checkRatio(archive, limits, bytes, inflated.compressed());
-              progress.accept(bytes);
-            }
-            if (n0 != e.getSize()) {
-              throw new EOFException("entry " + name + " is shorter than its header says");
+        EntryGuard.Entry entry = guard.admit(e);
+        switch (entry.kind()) {
+          case DIRECTORY -> {
+            if (sink != null) {
+              sink.directory(entry.path(), entry.mode());
             }
           }
-          if (isManifest) {
-            manifestName = name;
+          case SYMLINK -> {
+            if (sink != null) {
+              sink.symlink(entry.path(), e.getLinkName());
+            }
+          }
+          case FILE -> {
+            budget.announce(e.getSize());
+            OutputStream out = sink != null ? sink.file(entry.path(), entry.mode()) : OutputStream.nullOutputStream();
+            hashes.put(entry.name(), copy(tar, entry, out, budget, inflated, progress));
+          }
+          case MANIFEST -> {
+            budget.announce(e.getSize());
+            if (e.getSize() > (16 << 20)) {
+              throw new UnsafeArchiveException(archive + ": manifest is implausibly large");
+            }
+            // kept for the cross-check, never given to the sink
+            ByteArrayOutputStream keep = new ByteArrayOutputStream();
+            copy(tar, entry, keep, budget, inflated, progress);
             manifestJson = keep.toByteArray();
-          } else {
-            hashes.put(name, HexFormat.of().formatHex(sha.digest()));
           }
         }
       }
-      // Drain what follows the tar end (padding, gzip trailer) so the checksum covers the file.
-      // Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
+      drainTrailer(archive, inflated, budget);
+    }
+    Manifest manifest = ManifestCheck.verify(archive, manifestJson, guard.manifestName(), guard.seen(), hashes);
+    return new Verified(manifest, HexFormat.of().formatHex(whole.digest()), size, guard.entries(),
+        budget.bytes());
+  }
+
+  /** One file's content from the tar into {@code target}, counted and hashed; its SHA-256 in hex. */
+  private static String copy(TarHeaderGuard tar, EntryGuard.Entry entry, OutputStream target,
+      ExpansionBudget budget, InflatingStream inflated, LongConsumer progress) throws IOException {
+    MessageDigest sha = ArchiveWriter.sha256();
+    try (OutputStream out = target) {
       byte[] buf = new byte[1 << 16];
-      for (int n; (n = inflated.read(buf)) > 0; ) {
-        for (int i = 0; i < n; i++) {
-          if (buf[i] != 0) {
-            throw new UnsafeArchiveException(archive + " has data after the end of its tar stream:"
-                + " refused (appended or tampered)");
-          }
-        }
-        bytes += n;
-        if (bytes > limits.maxBytes()) {
-          throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
-              + " bytes: refused as a tar bomb");
-        }
-        checkRatio(archive, limits, bytes, inflated.compressed());
+      long n0 = 0;
+      for (int n; (n = tar.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+        out.write(buf, 0, n);
+        n0 += n;
+        budget.content(n, inflated.compressed());
+        progress.accept(budget.bytes());
       }
-      // (the inflating thread drained the payload to its end, which is what makes a decrypting
-      // layer check its integrity, then the bytes after it into the digest)
+      if (n0 != entry.header().getSize()) {
+        throw new EOFException("entry " + entry.name() + " is shorter than its header says");
+      }
     }
-    Manifest manifest = ManifestCheck.verify(archive, manifestJson, manifestName, seen, hashes);
-    return new Verified(manifest, HexFormat.of().formatHex(whole.digest()), size, entries, bytes);
+    return HexFormat.of().formatHex(sha.digest());
   }
 
-  private static void checkRatio(Path archive, Limits limits, long bytes, long compressed) {
-    if (bytes > limits.ratioFloor() && bytes > limits.maxRatio() * Math.max(1, compressed)) {
-      throw new UnsafeArchiveException(archive + " expands more than " + limits.maxRatio()
-          + "× its compressed size: refused as a gzip bomb");
+  /**
+   * Drains what follows the tar end (padding, gzip trailer) so the checksum covers the file.
+   * Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
+   */
+  private static void drainTrailer(Path archive, InflatingStream inflated, ExpansionBudget budget)
+      throws IOException {
+    byte[] buf = new byte[1 << 16];
+    for (int n; (n = inflated.read(buf)) > 0; ) {
+      for (int i = 0; i < n; i++) {
+        if (buf[i] != 0) {
+          throw new UnsafeArchiveException(archive + " has data after the end of its tar stream:"
+              + " refused (appended or tampered)");
+        }
+      }
+      budget.trailing(n, inflated.compressed());
     }
-  }
-
-  private static UnsafeArchiveException beneathLink(Path archive, String name, String link) {
-    return new UnsafeArchiveException(archive + ": entry '" + name + "' lies beneath the"
-        + " symlink '" + link + "': refused (writing through a link escapes the restore)");
+    // (the inflating thread drained the payload to its end, which is what makes a decrypting
+    // layer check its integrity, then the bytes after it into the digest)
   }
 
   /**
@@ -259,25 +199,5 @@ public final class ArchiveReader {
    */
   static String resolve(Manifest m, Map<String, String> links, String link) {
     return ManifestCheck.resolve(m, links, link);
-  }
-
-  private static String kind(TarArchiveEntry e) {
-    if (e.getLinkFlag() == TarConstants.LF_LINK) {
-      return "hard link to '" + e.getLinkName() + "'";
-    }
-    if (e.isCharacterDevice() || e.isBlockDevice()) {
-      return "device file";
-    }
-    if (e.isFIFO()) {
-      return "fifo";
-    }
-    if (e.isSparse()) {
-      return "sparse file";
-    }
-    if (e.getName().endsWith("/") && (e.getLinkFlag() == TarConstants.LF_NORMAL
-        || e.getLinkFlag() == TarConstants.LF_OLDNORM)) {
-      return "file named like a directory";
-    }
-    return "special entry (type '" + (char) e.getLinkFlag() + "')";
   }
 }
