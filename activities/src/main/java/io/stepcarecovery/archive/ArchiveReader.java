@@ -1,34 +1,21 @@
 package io.stepcarecovery.archive;
 
-import io.stepcarecovery.archive.Manifest.FileEntry;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.archivers.tar.TarUtils;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
@@ -106,675 +93,111 @@ public final class ArchiveReader {
       throws IOException {
     // The sink's own failures (a full disk under the staging area) are not the archive's fault:
     // they leave as UncheckedIOException, not as "corrupt archive, use another backup".
-    Sink sink = given == null ? null : new OwnFailures(given);
+    Sink sink = given == null ? null : new SinkFailures(given);
     MessageDigest whole = ArchiveWriter.sha256();
     long size = Files.size(archive);
     if (size == 0) {
       throw new EOFException("empty file");
     }
-    Map<String, TarArchiveEntry> seen = new HashMap<>();
+    EntryGuard guard = new EntryGuard(archive, limits.maxEntries());
+    ExpansionBudget budget = new ExpansionBudget(archive, limits);
     Map<String, String> hashes = new HashMap<>();
-    Set<String> symlinks = new HashSet<>();
-    Set<String> parents = new HashSet<>();
     byte[] manifestJson = null;
-    String manifestName = null;
-    long bytes = 0;
-    long entries = 0;
     try (InputStream raw = Files.newInputStream(archive);
         DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), whole);
         // Counting does not support mark/reset, so gzip buffers on top of it and every byte
         // passes the digest exactly once.
-        Counting compressed = new Counting(digest);
+        CountingInputStream compressed = new CountingInputStream(digest);
         InputStream payload = layer.open(compressed);
         GzipCompressorInputStream gz = new GzipCompressorInputStream(payload, true);
         // Inflate (and the whole-file digest under it) on a thread of its own, a few bounded
         // chunks ahead of the tar parsing, per-file hashing and writing on this one.
-        Inflating inflated = new Inflating(gz, compressed, payload, digest);
-        RawTar tar = new RawTar(archive, inflated)) {
+        InflatingStream inflated = new InflatingStream(gz, compressed, payload, digest);
+        TarHeaderGuard tar = new TarHeaderGuard(archive, inflated)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        if (++entries > limits.maxEntries()) {
-          throw new UnsafeArchiveException(archive + " has more than " + limits.maxEntries()
-              + " entries: refused as a tar bomb");
-        }
-        String name = safeName(archive, e.getName());
-        if (manifestName != null) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' follows the manifest;"
-              + " the manifest must be the last entry");
-        }
-        if (seen.containsKey(name)) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' appears twice: refused"
-              + " (a second copy could silently replace the first)");
-        }
-        for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
-          String parent = name.substring(0, i);
-          if (symlinks.contains(parent)) {
-            throw beneathLink(archive, name, parent);
-          }
-          parents.add(parent);
-        }
-        seen.put(name, e);
-        String abs = "/" + name;
-        int mode = e.getMode() & 07777;
-        // By the type flag alone: Commons Compress calls devices and fifos files (isFile()) and
-        // anything named with a trailing slash, hard links included, a directory.
-        byte type = e.getLinkFlag();
-        boolean dir = type == TarConstants.LF_DIR;
-        boolean link = type == TarConstants.LF_SYMLINK;
-        boolean file = (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM)
-            && !e.getName().endsWith("/");
-        if (!dir && !link && !file || e.isSparse()) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
-              + kind(e) + ": refused (a step-ca backup holds only files, directories and symlinks)");
-        }
-        if ((dir || link) && e.getSize() != 0) {
-          throw new UnsafeArchiveException(archive + ": entry '" + name + "' is a "
-              + (dir ? "directory" : "symlink") + " with " + e.getSize() + " bytes of data: refused");
-        }
-        if (dir) {
-          if (sink != null) {
-            sink.directory(abs, mode);
-          }
-        } else if (link) {
-          String target = e.getLinkName();
-          if (target.isEmpty() || target.startsWith("/") || target.contains("\0")) {
-            throw new UnsafeArchiveException(archive + ": symlink '" + name + "' points to '" + target
-                + "': only relative links inside the backup are allowed");
-          }
-          if (parents.contains(name)) {
-            String below = seen.keySet().stream().filter(n -> n.startsWith(name + "/")).sorted()
-                .findFirst().orElse(name + "/...");
-            throw beneathLink(archive, below, name);
-          }
-          symlinks.add(name);
-          if (sink != null) {
-            sink.symlink(abs, target);
-          }
-        } else {
-          if (e.getSize() < 0 || bytes + e.getSize() > limits.maxBytes()) {
-            throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
-                + " bytes: refused as a tar bomb");
-          }
-          boolean isManifest = name.endsWith("/" + Manifest.DIR + "/" + Manifest.NAME);
-          MessageDigest sha = ArchiveWriter.sha256();
-          ByteArrayOutputStream keep = isManifest ? new ByteArrayOutputStream() : null;
-          if (isManifest && e.getSize() > (16 << 20)) {
-            throw new UnsafeArchiveException(archive + ": manifest is implausibly large");
-          }
-          try (OutputStream out = !isManifest && sink != null ? sink.file(abs, mode) : OutputStream.nullOutputStream()) {
-            byte[] buf = new byte[1 << 16];
-            long n0 = 0;
-            for (int n; (n = tar.read(buf)) > 0; ) {
-              sha.update(buf, 0, n);
-              out.write(buf, 0, n);
-              if (keep != null) {
-                keep.write(buf, 0, n);
-              }
-              n0 += n;
-              bytes += n;
-              checkRatio(archive, limits, bytes, inflated.compressed());
-              progress.accept(bytes);
-            }
-            if (n0 != e.getSize()) {
-              throw new EOFException("entry " + name + " is shorter than its header says");
+        EntryGuard.Entry entry = guard.admit(e);
+        switch (entry.kind()) {
+          case DIRECTORY -> {
+            if (sink != null) {
+              sink.directory(entry.path(), entry.mode());
             }
           }
-          if (isManifest) {
-            manifestName = name;
+          case SYMLINK -> {
+            if (sink != null) {
+              sink.symlink(entry.path(), e.getLinkName());
+            }
+          }
+          case FILE -> {
+            budget.announce(e.getSize());
+            OutputStream out = sink != null ? sink.file(entry.path(), entry.mode()) : OutputStream.nullOutputStream();
+            hashes.put(entry.name(), copy(tar, entry, out, budget, inflated, progress));
+          }
+          case MANIFEST -> {
+            budget.announce(e.getSize());
+            if (e.getSize() > (16 << 20)) {
+              throw new UnsafeArchiveException(archive + ": manifest is implausibly large");
+            }
+            // kept for the cross-check, never given to the sink
+            ByteArrayOutputStream keep = new ByteArrayOutputStream();
+            copy(tar, entry, keep, budget, inflated, progress);
             manifestJson = keep.toByteArray();
-          } else {
-            hashes.put(name, HexFormat.of().formatHex(sha.digest()));
           }
         }
       }
-      // Drain what follows the tar end (padding, gzip trailer) so the checksum covers the file.
-      // Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
+      drainTrailer(archive, inflated, budget);
+    }
+    Manifest manifest = ManifestCheck.verify(archive, manifestJson, guard.manifestName(), guard.seen(), hashes);
+    return new Verified(manifest, HexFormat.of().formatHex(whole.digest()), size, guard.entries(),
+        budget.bytes());
+  }
+
+  /** One file's content from the tar into {@code target}, counted and hashed; its SHA-256 in hex. */
+  private static String copy(TarHeaderGuard tar, EntryGuard.Entry entry, OutputStream target,
+      ExpansionBudget budget, InflatingStream inflated, LongConsumer progress) throws IOException {
+    MessageDigest sha = ArchiveWriter.sha256();
+    try (OutputStream out = target) {
       byte[] buf = new byte[1 << 16];
-      for (int n; (n = inflated.read(buf)) > 0; ) {
-        for (int i = 0; i < n; i++) {
-          if (buf[i] != 0) {
-            throw new UnsafeArchiveException(archive + " has data after the end of its tar stream:"
-                + " refused (appended or tampered)");
-          }
+      long n0 = 0;
+      for (int n; (n = tar.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+        out.write(buf, 0, n);
+        n0 += n;
+        budget.content(n, inflated.compressed());
+        progress.accept(budget.bytes());
+      }
+      if (n0 != entry.header().getSize()) {
+        throw new EOFException("entry " + entry.name() + " is shorter than its header says");
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /**
+   * Drains what follows the tar end (padding, gzip trailer) so the checksum covers the file.
+   * Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
+   */
+  private static void drainTrailer(Path archive, InflatingStream inflated, ExpansionBudget budget)
+      throws IOException {
+    byte[] buf = new byte[1 << 16];
+    for (int n; (n = inflated.read(buf)) > 0; ) {
+      for (int i = 0; i < n; i++) {
+        if (buf[i] != 0) {
+          throw new UnsafeArchiveException(archive + " has data after the end of its tar stream:"
+              + " refused (appended or tampered)");
         }
-        bytes += n;
-        if (bytes > limits.maxBytes()) {
-          throw new UnsafeArchiveException(archive + " would expand beyond " + limits.maxBytes()
-              + " bytes: refused as a tar bomb");
-        }
-        checkRatio(archive, limits, bytes, inflated.compressed());
       }
-      // (the inflating thread drained the payload to its end, which is what makes a decrypting
-      // layer check its integrity, then the bytes after it into the digest)
+      budget.trailing(n, inflated.compressed());
     }
-    if (manifestJson == null) {
-      throw new UnsafeArchiveException(archive + " has no stepca-recovery manifest: it was not made"
-          + " by this tool or is incomplete; refused");
-    }
-    Manifest manifest;
-    try {
-      manifest = Manifest.parse(manifestJson);
-    } catch (IOException ex) {
-      throw new UnsafeArchiveException(archive + ": manifest is not valid JSON: " + ex.getMessage());
-    }
-    check(archive, manifest, manifestName, seen, hashes);
-    return new Verified(manifest, HexFormat.of().formatHex(whole.digest()), size, entries, bytes);
-  }
-
-  private static void checkRatio(Path archive, Limits limits, long bytes, long compressed) {
-    if (bytes > limits.ratioFloor() && bytes > limits.maxRatio() * Math.max(1, compressed)) {
-      throw new UnsafeArchiveException(archive + " expands more than " + limits.maxRatio()
-          + "× its compressed size: refused as a gzip bomb");
-    }
-  }
-
-  private static UnsafeArchiveException beneathLink(Path archive, String name, String link) {
-    return new UnsafeArchiveException(archive + ": entry '" + name + "' lies beneath the"
-        + " symlink '" + link + "': refused (writing through a link escapes the restore)");
-  }
-
-  private static void check(Path archive, Manifest m, String manifestName,
-      Map<String, TarArchiveEntry> seen, Map<String, String> hashes) {
-    if (m.formatVersion() != Manifest.FORMAT || m.files() == null || m.roots() == null
-        || m.stepPath() == null || m.caConfig() == null || m.roots().contains(null)
-        || m.files().contains(null)) {
-      throw new UnsafeArchiveException(archive + ": manifest format " + m.formatVersion()
-          + " is not one this version reads (expected " + Manifest.FORMAT + " with files, roots, stepPath, caConfig)");
-    }
-    if (!m.stepPath().startsWith("/") || !manifestName.equals(Manifest.entryName(m.stepPath()))) {
-      throw new UnsafeArchiveException(archive + ": manifest sits at '" + manifestName
-          + "', not under its step path " + m.stepPath());
-    }
-    for (String root : m.roots()) {
-      safeName(archive, root.startsWith("/") ? root.substring(1) : "/");
-    }
-    Map<String, String> links = new HashMap<>();
-    seen.forEach((name, e) -> {
-      if (e.getLinkFlag() == TarConstants.LF_SYMLINK) {
-        links.put("/" + name, e.getLinkName());
-      }
-    });
-    Set<String> listed = new HashSet<>();
-    for (FileEntry f : m.files()) {
-      String name = f.path() != null && f.path().startsWith("/") ? f.path().substring(1) : null;
-      if (name == null || !underRoot(m, f.path())) {
-        throw new UnsafeArchiveException(archive + ": manifest lists '" + f.path()
-            + "' outside the backed-up roots " + m.roots());
-      }
-      listed.add(name);
-      TarArchiveEntry e = seen.get(name);
-      if (e == null) {
-        throw new UnsafeArchiveException(archive + ": manifest lists " + f.path()
-            + " but the archive does not hold it (incomplete or tampered)");
-      }
-      String type = e.getLinkFlag() == TarConstants.LF_DIR ? "dir"
-          : e.getLinkFlag() == TarConstants.LF_SYMLINK ? "symlink" : "file";
-      if (!type.equals(f.type())) {
-        throw new UnsafeArchiveException(archive + ": " + f.path() + " is a " + type
-            + " in the archive but a " + f.type() + " in the manifest");
-      }
-      if (type.equals("file") && (e.getSize() != f.size() || !hashes.get(name).equals(f.sha256()))) {
-        throw new UnsafeArchiveException(archive + ": checksum mismatch for " + f.path()
-            + " (the archive's content differs from its manifest): refused; use another backup");
-      }
-      if (type.equals("symlink") && resolve(m, links, f.path()) == null) {
-        throw new UnsafeArchiveException(archive + ": symlink " + f.path() + " → " + e.getLinkName()
-            + " leads outside the backed-up roots: refused");
-      }
-    }
-    for (String name : seen.keySet()) {
-      if (!name.equals(manifestName) && !listed.contains(name)) {
-        throw new UnsafeArchiveException(archive + ": entry '" + name + "' is not in the manifest"
-            + " (added after the backup was made?): refused");
-      }
-    }
-    if (!m.caConfig().startsWith("/") || !listed.contains(m.caConfig().substring(1))) {
-      throw new UnsafeArchiveException(archive + " does not contain ca.json (" + m.caConfig()
-          + "): it cannot restore a CA");
-    }
+    // (the inflating thread drained the payload to its end, which is what makes a decrypting
+    // layer check its integrity, then the bytes after it into the digest)
   }
 
   /**
    * Where a symlink leads once restored, following the archive's other links as the kernel
-   * would (a lexical {@code normalize()} is fooled by {@code a -> ..} plus {@code b -> a/../..});
-   * null when it leaves the roots, descends outside them where the host's own links are unknown,
-   * or loops.
+   * would; null when it leaves the roots or loops. See {@link ManifestCheck#resolve}.
    */
   static String resolve(Manifest m, Map<String, String> links, String link) {
-    Deque<String> rest = new ArrayDeque<>(List.of(links.get(link).split("/")));
-    List<String> at = new ArrayList<>(List.of(link.substring(1).split("/")));
-    at.remove(at.size() - 1);
-    int hops = 0;
-    while (!rest.isEmpty()) {
-      String c = rest.pollFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!at.isEmpty()) {
-          at.remove(at.size() - 1);
-        }
-        continue;
-      }
-      at.add(c);
-      String p = "/" + String.join("/", at);
-      if (!underRoot(m, p) && m.roots().stream().noneMatch(r -> r.startsWith(p + "/"))) {
-        return null;
-      }
-      String target = links.get(p);
-      if (target != null) {
-        if (++hops > 40 || target.startsWith("/")) {
-          return null;
-        }
-        at.remove(at.size() - 1);
-        List<String> t = List.of(target.split("/"));
-        for (int i = t.size() - 1; i >= 0; i--) {
-          rest.addFirst(t.get(i));
-        }
-      }
-    }
-    String p = "/" + String.join("/", at);
-    return underRoot(m, p) ? p : null;
-  }
-
-  private static boolean underRoot(Manifest m, String path) {
-    for (String root : m.roots()) {
-      if (path.equals(root) || path.startsWith(root.endsWith("/") ? root : root + "/")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** An entry name that can only land where it says: relative, no '..', nothing odd. */
-  static String safeName(Path archive, String raw) {
-    String name = raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
-    if (name.isEmpty() || name.startsWith("/") || name.contains("\0") || name.contains("\\")
-        || name.length() > 4096) {
-      throw new UnsafeArchiveException(archive + ": entry name '" + raw + "' is absolute, empty or"
-          + " malformed: refused (path traversal)");
-    }
-    for (String seg : name.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-        throw new UnsafeArchiveException(archive + ": entry name '" + raw + "' contains '"
-            + (seg.isEmpty() ? "//" : seg) + "': refused (path traversal)");
-      }
-    }
-    return name;
-  }
-
-  private static String kind(TarArchiveEntry e) {
-    if (e.getLinkFlag() == TarConstants.LF_LINK) {
-      return "hard link to '" + e.getLinkName() + "'";
-    }
-    if (e.isCharacterDevice() || e.isBlockDevice()) {
-      return "device file";
-    }
-    if (e.isFIFO()) {
-      return "fifo";
-    }
-    if (e.isSparse()) {
-      return "sparse file";
-    }
-    if (e.getName().endsWith("/") && (e.getLinkFlag() == TarConstants.LF_NORMAL
-        || e.getLinkFlag() == TarConstants.LF_OLDNORM)) {
-      return "file named like a directory";
-    }
-    return "special entry (type '" + (char) e.getLinkFlag() + "')";
-  }
-
-  /**
-   * Sees the raw header records and extended-header data that Commons Compress digests for us:
-   * it silently strips a leading '/' from PAX {@code path} and GNU long names (only a plain
-   * ustar name keeps it), and would read an extended header of any size into memory.
-   */
-  private static final class RawTar extends TarArchiveInputStream {
-    private static final int MAX_EXTENDED = 1 << 20;
-    private final Path archive;
-    private int depth;
-    private byte type;
-    private ByteArrayOutputStream extended;
-
-    RawTar(Path archive, InputStream in) {
-      super(in);
-      this.archive = archive;
-    }
-
-    @Override
-    public TarArchiveEntry getNextEntry() throws IOException {
-      depth++;
-      try {
-        TarArchiveEntry e = super.getNextEntry();
-        if (depth == 1) {
-          endRecord();
-        }
-        return e;
-      } finally {
-        depth--;
-      }
-    }
-
-    @Override
-    protected byte[] readRecord() throws IOException {
-      byte[] r = super.readRecord();
-      if (depth > 0 && r != null && r.length >= 512) {
-        endRecord();
-        type = r[156];
-        if (!isEOFRecord(r)) {
-          header(r);
-        }
-      }
-      return r;
-    }
-
-    private void header(byte[] r) {
-      boolean posix = r[257] == 'u' && r[262] == 0; // "ustar\0": name = prefix/name
-      String raw = posix && r[345] != 0 ? cString(r, 345, 155) + "/" + cString(r, 0, 100) : cString(r, 0, 100);
-      if (raw.startsWith("/")) {
-        safeName(archive, raw);
-      }
-      if (type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER) {
-        throw new UnsafeArchiveException(archive + " has a global PAX header: refused (it would rename or"
-            + " reshape every entry after it; this tool never writes one)");
-      }
-      if (type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC
-          || type == TarConstants.LF_GNUTYPE_LONGNAME || type == TarConstants.LF_GNUTYPE_LONGLINK) {
-        long size;
-        try {
-          size = TarUtils.parseOctalOrBinary(r, 124, 12);
-        } catch (IllegalArgumentException malformed) {
-          return; // Commons Compress refuses it itself
-        }
-        if (size > MAX_EXTENDED) {
-          throw new UnsafeArchiveException(archive + " has an extended header of " + size
-              + " bytes: refused (a name or attributes never need more than " + MAX_EXTENDED + ")");
-        }
-        extended = new ByteArrayOutputStream();
-      }
-    }
-
-    /** The extended header just read, before Commons Compress normalises what it says. */
-    private void endRecord() {
-      ByteArrayOutputStream data = extended;
-      extended = null;
-      if (data == null) {
-        return;
-      }
-      byte[] b = data.toByteArray();
-      if (type == TarConstants.LF_GNUTYPE_LONGNAME && b.length > 0 && b[0] == '/') {
-        safeName(archive, cString(b, 0, b.length));
-      }
-      if (type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC) {
-        // records: "<length> <key>=<value>\n", the length counting the whole record
-        int off = 0;
-        while (off < b.length) {
-          int sp = off;
-          int len = 0;
-          while (sp < b.length && b[sp] >= '0' && b[sp] <= '9' && len < MAX_EXTENDED) {
-            len = len * 10 + (b[sp++] - '0');
-          }
-          if (sp >= b.length || b[sp] != ' ' || len <= sp - off || off + len > b.length) {
-            return; // malformed: Commons Compress refuses it itself
-          }
-          String rec = new String(b, sp + 1, off + len - sp - 1, StandardCharsets.UTF_8);
-          int eq = rec.indexOf('=');
-          if (eq > 0 && rec.substring(0, eq).equals("path") && rec.startsWith("/", eq + 1)) {
-            String value = rec.substring(eq + 1);
-            safeName(archive, value.endsWith("\n") ? value.substring(0, value.length() - 1) : value);
-          }
-          off += len;
-        }
-      }
-    }
-
-    private static String cString(byte[] b, int off, int max) {
-      int end = off;
-      while (end < off + max && end < b.length && b[end] != 0) {
-        end++;
-      }
-      return new String(b, off, end - off, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (depth > 0 && extended != null && n > 0) {
-        if (extended.size() + n > MAX_EXTENDED) {
-          throw new UnsafeArchiveException(archive + " has an extended header over " + MAX_EXTENDED
-              + " bytes: refused");
-        }
-        extended.write(b, off, n);
-      }
-      return n;
-    }
-  }
-
-  /** Passes a sink's IOExceptions through {@link #read} unchanged, as UncheckedIOException. */
-  private record OwnFailures(Sink sink) implements Sink {
-    @Override
-    public void directory(String path, int mode) {
-      try {
-        sink.directory(path, mode);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public OutputStream file(String path, int mode) {
-      OutputStream out;
-      try {
-        out = sink.file(path, mode);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new OutputStream() {
-        @Override
-        public void write(int b) {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          try {
-            out.write(b, off, len);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-
-        @Override
-        public void close() {
-          try {
-            out.close();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-    }
-
-    @Override
-    public void symlink(String path, String target) {
-      try {
-        sink.symlink(path, target);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
-  /**
-   * The decompressed stream, inflated on its own thread: at most {@link #DEPTH} chunks of
-   * {@link #CHUNK} bytes (reused) wait between the two threads, so memory stays bounded and the
-   * stream is read exactly once, in order. A failure of the inflating side (corrupt or
-   * truncated gzip, an I/O error) is rethrown, as it was, by the next {@link #read}; closing
-   * stops the inflating thread and waits for it. Each chunk carries the compressed byte count
-   * at the time it was inflated, so the ratio check sees what it saw without the thread.
-   */
-  private static final class Inflating extends InputStream {
-    static final int CHUNK = 1 << 18;
-    static final int DEPTH = 8;
-    private static final Chunk END = new Chunk(null, 0, 0, null);
-    private final java.util.concurrent.BlockingQueue<Chunk> full =
-        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH + 1);
-    private final java.util.concurrent.BlockingQueue<byte[]> free =
-        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH);
-    private final Thread thread;
-    private volatile boolean closed;
-    private Chunk current;
-    private int pos;
-    private long compressedSoFar;
-
-    private record Chunk(byte[] buf, int len, long compressed, Throwable failure) {}
-
-    /** @param underneath drained in order once gzip ended: the payload (layer), then the digest */
-    Inflating(InputStream gz, Counting counted, InputStream... underneath) {
-      for (int i = 0; i < DEPTH; i++) {
-        free.add(new byte[CHUNK]);
-      }
-      thread = new Thread(() -> {
-        Chunk last = END;
-        try {
-          for (;;) {
-            byte[] b = free.take();
-            int n = gz.readNBytes(b, 0, CHUNK);
-            if (n > 0) {
-              full.put(new Chunk(b, n, counted.count, null));
-            }
-            if (n < CHUNK) {
-              break;
-            }
-          }
-          // Bytes after the last gzip member, if any, still belong to the file's checksum.
-          byte[] rest = new byte[1 << 16];
-          for (InputStream in : underneath) {
-            while (in.read(rest) >= 0) {
-              // digested by reading; a decrypting layer verifies its integrity at its end
-            }
-          }
-        } catch (InterruptedException stopped) {
-          return; // closed by the reader
-        } catch (Throwable t) {
-          last = new Chunk(null, 0, 0, t);
-        }
-        if (!closed) {
-          try {
-            full.put(last);
-          } catch (InterruptedException stopped) {
-            // closed by the reader
-          }
-        }
-      }, "archive-inflate");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** Compressed bytes consumed when the chunk being read was inflated. */
-    long compressed() {
-      return compressedSoFar;
-    }
-
-    private boolean next() throws IOException {
-      if (current == END) {
-        return false;
-      }
-      if (current != null) {
-        free.add(current.buf());
-      }
-      try {
-        current = full.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while reading the archive");
-      }
-      pos = 0;
-      if (current.failure() != null) {
-        Throwable t = current.failure();
-        current = END;
-        if (t instanceof IOException io) {
-          throw io;
-        }
-        if (t instanceof RuntimeException re) {
-          throw re;
-        }
-        if (t instanceof Error er) {
-          throw er;
-        }
-        throw new IOException(t);
-      }
-      if (current == END) {
-        return false;
-      }
-      compressedSoFar = current.compressed();
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (current == null || current != END && pos == current.len()) {
-        if (!next()) {
-          return -1;
-        }
-      }
-      if (current == END) {
-        return -1;
-      }
-      int n = Math.min(len, current.len() - pos);
-      System.arraycopy(current.buf(), pos, b, off, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      closed = true;
-      thread.interrupt();
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static final class Counting extends FilterInputStream {
-    volatile long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
+    return ManifestCheck.resolve(m, links, link);
   }
 }
