@@ -53,9 +53,9 @@ class TerminalScreenIT {
       assertScreenSound(retrying, columns);
       Files.move(away, conf); // the app can start again: the next attempt restarts it
 
-      String end = tmux.await(s -> s.contains("EXIT="), 240, "the end of recover");
+      String end = tmux.await(s -> s.matches("(?s).*\\nEXIT=\\d+.*"), 240, "the end of recover");
       String all = tmux.history();
-      assertTrue(all.contains("EXIT=0"), "recover succeeded once the ingress came back:\n" + all);
+      assertTrue(all.contains("\nEXIT=0\n"), "recover succeeded once the ingress came back:\n" + all);
       assertScreenSound(all, columns);
       assertTrue(all.contains("Replace the live data of CA lab") && all.contains("Type 'yes'"),
           "the question is still readable after the run:\n" + all);
