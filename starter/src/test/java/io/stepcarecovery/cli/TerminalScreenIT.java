@@ -47,14 +47,17 @@ class TerminalScreenIT {
       String stillAsked = tmux.screen();
       assertTrue(stillAsked.contains("Type 'yes'"), "the question stays while asked:\n" + stillAsked);
       assertScreenSound(asked, columns);
+      keep(columns, rows, "1-asked", stillAsked);
       tmux.type("yes");
 
       String retrying = tmux.await(s -> s.matches("(?s).*▶ 5\\..*attempt [2-9].*"), 120, "step 5 retrying");
       assertScreenSound(retrying, columns);
+      keep(columns, rows, "2-retrying", retrying);
       Files.move(away, conf); // the app can start again: the next attempt restarts it
 
       String end = tmux.await(s -> s.matches("(?s).*\\nEXIT=\\d+.*"), 240, "the end of recover");
       String all = tmux.history();
+      keep(columns, rows, "3-end", all);
       assertTrue(all.contains("\nEXIT=0\n"), "recover succeeded once the ingress came back:\n" + all);
       assertScreenSound(all, columns);
       assertTrue(all.contains("Replace the live data of CA lab") && all.contains("Type 'yes'"),
@@ -66,6 +69,13 @@ class TerminalScreenIT {
           || all.contains("✓ Application HTTPS"), "the checklist ends it:\n" + all);
       assertFalse(end.isBlank());
     }
+  }
+
+  /** The screens as text in target/terminal-screens, for a person to look at (issue 11's closing note). */
+  private static void keep(int columns, int rows, String phase, String screen) throws java.io.IOException {
+    Path dir = Path.of("target", "terminal-screens");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(columns + "x" + rows + "-" + phase + ".txt"), screen);
   }
 
   /**
