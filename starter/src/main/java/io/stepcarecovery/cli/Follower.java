@@ -55,11 +55,20 @@ final class Follower implements AutoCloseable {
         // one column short of the width: a row never reaches the last column, where terminals wrap
         frame.draw(ProgressView.render(Arrays.asList(steps), since, now, attempt, size[0].columns() - 1), size[0]);
       } else {
+        // a retry is a change too: its line says the attempt and why the last one failed
+        ProgressView.Attempt attempt = null;
         for (Step s : steps) {
-          String key = s.state() + "|" + s.detail();
+          if (s.state() == Step.State.RUNNING) {
+            attempt = attempt(client, workflowId);
+          }
+        }
+        for (Step s : steps) {
+          ProgressView.Attempt shown = s.state() == Step.State.RUNNING && attempt != null && attempt.number() > 1
+              ? attempt : null;
+          String key = s.state() + "|" + s.detail() + "|" + (shown == null ? 1 : shown.number());
           if (s.state() != Step.State.PENDING && !key.equals(printed.get(s.number()))) {
             printed.put(s.number(), key);
-            out.println(ProgressView.line(s, null, now, null));
+            out.println(ProgressView.line(s, null, now, shown));
           }
         }
       }

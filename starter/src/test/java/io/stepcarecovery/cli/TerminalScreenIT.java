@@ -71,6 +71,46 @@ class TerminalScreenIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void plainLinesOnePerChangeWhenStdoutIsNotATerminal() throws Exception {
+    try (LabCa lab = LabCa.up(tmp.resolve("plain"))) {
+      String config = lab.configFile().toString();
+      assertEquals(0, Cli.run("backup", "--config", config, "--ca", "lab").exitCode());
+      lab.killCa();
+      LabCa.run(List.of("rm", "-rf", lab.stepPath().toString()), 30);
+      Path conf = lab.dir().resolve("app/nginx.conf");
+      Path away = lab.dir().resolve("app/nginx.conf.away");
+      Files.move(conf, away);
+      Path out = tmp.resolve("recover.out");
+      Process p = new ProcessBuilder(LabCa.repo().resolve("stepca-recovery").toString(), "recover", "--config", config,
+          "--ca", "lab", "--backup", "latest", "--yes").redirectOutput(out.toFile())
+          .redirectError(tmp.resolve("recover.err").toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      try {
+        long end = System.currentTimeMillis() + 240_000;
+        while (!Files.readString(out).matches("(?s).*▶ 5\\..*attempt [2-9].*") && p.isAlive()
+            && System.currentTimeMillis() < end) {
+          Thread.sleep(100);
+        }
+        Files.move(away, conf);
+        assertTrue(p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS), "recover ended");
+      } finally {
+        p.destroyForcibly();
+      }
+      String text = Files.readString(out);
+      assertEquals(0, p.exitValue(), text + Files.readString(tmp.resolve("recover.err")));
+      assertFalse(text.contains("\033"), "no escape codes:\n" + text);
+      for (int step = 1; step <= 6; step++) {
+        String done = "  ✓ " + step + ". ";
+        assertEquals(1, text.lines().filter(l -> l.startsWith(done)).count(), "step " + step + " done once:\n" + text);
+      }
+      assertTrue(text.lines().anyMatch(l -> l.startsWith("  ▶ 5. ") && l.contains("attempt 2: last try failed: ")),
+          "the retry has its line:\n" + text);
+      assertEquals(text.lines().filter(l -> l.startsWith("  ▶ 5. ")).distinct().count(),
+          text.lines().filter(l -> l.startsWith("  ▶ 5. ")).count(), "each change once:\n" + text);
+    }
+  }
+
   /** The screens as text in target/terminal-screens, for a person to look at (issue 11's closing note). */
   private static void keep(int columns, int rows, String phase, String screen) throws java.io.IOException {
     Path dir = Path.of("target", "terminal-screens");
