@@ -68,8 +68,11 @@ final class Approval {
     Console console = System.console();
     String writes = describe(stub);
     out.flush();
-    String answer = console.readLine("%s%n%sThe backup is verified. Type 'yes' to replace the live data: ",
-        TerminalText.lines(what), TerminalText.lines(writes));
+    String answer;
+    try (LiveFrame.Paused quiet = LiveFrame.pause()) { // the redraw would write over the question
+      answer = console.readLine("%s%n%sThe backup is verified. Type 'yes' to replace the live data: ",
+          TerminalText.lines(what), TerminalText.lines(writes));
+    }
     if (answer != null && answer.strip().equalsIgnoreCase("yes")) {
       stub.signal("approve", System.getProperty("user.name"));
     } else {

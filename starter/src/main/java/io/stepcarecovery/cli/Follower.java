@@ -23,13 +23,15 @@ final class Follower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stop;
   private final Runnable finalDraw;
+  private final LiveFrame frame;
 
   Follower(WorkflowClient client, String workflowId, PrintWriter out, Mode mode) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     Map<Integer, Long> since = new HashMap<>();
     Map<Integer, String> printed = new HashMap<>();
-    int[] drawn = {0};
-    Step[][] last = {new Step[0]};
+    LiveFrame frame = mode == Mode.TERMINAL ? new LiveFrame(out).activate() : null;
+    TerminalSize[] size = {null};
+    int[] draws = {0};
     Runnable draw = () -> {
       Step[] steps;
       try {
@@ -45,31 +47,35 @@ final class Follower implements AutoCloseable {
           since.remove(s.number());
         }
       }
-      last[0] = steps;
-      ProgressView.Attempt attempt = mode == Mode.TERMINAL ? attempt(client, workflowId) : null;
       if (mode == Mode.TERMINAL) {
-        List<String> lines = ProgressView.render(Arrays.asList(steps), since, now, attempt);
-        StringBuilder frame = new StringBuilder();
-        if (drawn[0] > 0) {
-          frame.append("\033[").append(drawn[0]).append("F");
+        if (draws[0]++ % 8 == 0) {
+          size[0] = TerminalSize.ask(); // again every 2 s: the window may have been resized
         }
-        for (String l : lines) {
-          frame.append("\033[2K").append(l).append('\n');
-        }
-        out.print(frame);
-        drawn[0] = lines.size();
+        ProgressView.Attempt attempt = attempt(client, workflowId);
+        // one column short of the width: a row never reaches the last column, where terminals wrap
+        frame.draw(ProgressView.render(Arrays.asList(steps), since, now, attempt, size[0].columns() - 1), size[0]);
       } else {
+        // a retry is a change too: its line says the attempt and why the last one failed
+        ProgressView.Attempt attempt = null;
         for (Step s : steps) {
-          String key = s.state() + "|" + s.detail();
+          if (s.state() == Step.State.RUNNING) {
+            attempt = attempt(client, workflowId);
+          }
+        }
+        for (Step s : steps) {
+          ProgressView.Attempt shown = s.state() == Step.State.RUNNING && attempt != null && attempt.number() > 1
+              ? attempt : null;
+          String key = s.state() + "|" + s.detail() + "|" + (shown == null ? 1 : shown.number());
           if (s.state() != Step.State.PENDING && !key.equals(printed.get(s.number()))) {
             printed.put(s.number(), key);
-            out.println(ProgressView.line(s, null, now, null));
+            out.println(ProgressView.line(s, null, now, shown));
           }
         }
       }
       out.flush();
     };
     finalDraw = draw;
+    this.frame = frame;
     thread = new Thread(() -> {
       while (!stop) {
         synchronized (this) {
@@ -119,6 +125,9 @@ final class Follower implements AutoCloseable {
     }
     synchronized (this) {
       finalDraw.run(); // the steps as they ended
+    }
+    if (frame != null) {
+      frame.deactivate();
     }
   }
 }

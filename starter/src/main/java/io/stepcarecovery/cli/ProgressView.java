@@ -21,15 +21,72 @@ final class ProgressView {
     return lines;
   }
 
-  static String line(Step s, Long since, long now, Attempt attempt) {
-    StringBuilder b = new StringBuilder("  ");
-    b.append(switch (s.state()) {
+  /**
+   * The same lines, each cut to fit {@code columns}. A line too long puts first what a person
+   * needs (which step, its state, the attempt, why it failed) and the target last, then ends in
+   * an ellipsis instead of wrapping onto the next step's row.
+   */
+  static List<String> render(List<Step> steps, Map<Integer, Long> runningSince, long now, Attempt attempt,
+      int columns) {
+    List<String> lines = new ArrayList<>();
+    for (Step s : steps) {
+      lines.add(fitted(s, runningSince.get(s.number()), now, attempt, columns));
+    }
+    return lines;
+  }
+
+  static String fitted(Step s, Long since, long now, Attempt attempt, int columns) {
+    String full = line(s, since, now, attempt);
+    if (Columns.width(full) <= columns) {
+      return full;
+    }
+    StringBuilder b = new StringBuilder("  ").append(symbol(s)).append(' ').append(s.number()).append(". ")
+        .append(s.title());
+    switch (s.state()) {
+      case PENDING -> b.append("  (pending)");
+      case RUNNING -> {
+        b.append("  (running");
+        if (since != null) {
+          b.append(", ").append(Math.max(0, (now - since) / 1000)).append(" s");
+        }
+        if (attempt != null && attempt.number() > 1) {
+          b.append(", attempt ").append(attempt.number()).append(')');
+          if (attempt.lastFailure() != null && !attempt.lastFailure().isEmpty()) {
+            b.append(" last try failed: ").append(attempt.lastFailure());
+          }
+        } else {
+          b.append(')');
+        }
+        if (!s.detail().isEmpty()) {
+          b.append(" — ").append(s.detail());
+        }
+      }
+      case FAILED -> b.append("  FAILED: ").append(s.detail());
+      default -> {
+        if (!s.detail().isEmpty()) {
+          b.append(" — ").append(s.detail());
+        }
+      }
+    }
+    if (!s.target().isEmpty()) {
+      b.append(" · ").append(s.target());
+    }
+    return Columns.cut(TerminalText.line(b.toString()), columns);
+  }
+
+  private static String symbol(Step s) {
+    return switch (s.state()) {
       case DONE -> "✓";
       case FAILED -> "✗";
       case RUNNING -> "▶";
       case SKIPPED -> "-";
       case PENDING -> "·";
-    });
+    };
+  }
+
+  static String line(Step s, Long since, long now, Attempt attempt) {
+    StringBuilder b = new StringBuilder("  ");
+    b.append(symbol(s));
     b.append(' ').append(s.number()).append(". ").append(s.title());
     if (!s.target().isEmpty()) {
       b.append(" · ").append(s.target());
