@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -148,7 +147,7 @@ public final class ArchiveReader {
       drainTrailer(archive, inflated, budget);
     }
     Manifest manifest = ManifestCheck.verify(archive, manifestJson, guard.manifestName(), guard.seen(), hashes);
-    return new Verified(manifest, HexFormat.of().formatHex(whole.digest()), size, guard.entries(),
+    return new Verified(manifest, HashingCopy.hex(whole), size, guard.entries(),
         budget.bytes());
   }
 
@@ -157,20 +156,15 @@ public final class ArchiveReader {
       ExpansionBudget budget, InflatingStream inflated, LongConsumer progress) throws IOException {
     MessageDigest sha = ArchiveWriter.sha256();
     try (OutputStream out = target) {
-      byte[] buf = new byte[1 << 16];
-      long n0 = 0;
-      for (int n; (n = tar.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-        out.write(buf, 0, n);
-        n0 += n;
+      long copied = HashingCopy.copy(tar, out, sha, n -> {
         budget.content(n, inflated.compressed());
         progress.accept(budget.bytes());
-      }
-      if (n0 != entry.header().getSize()) {
+      });
+      if (copied != entry.header().getSize()) {
         throw new EOFException("entry " + entry.name() + " is shorter than its header says");
       }
     }
-    return HexFormat.of().formatHex(sha.digest());
+    return HashingCopy.hex(sha);
   }
 
   /**

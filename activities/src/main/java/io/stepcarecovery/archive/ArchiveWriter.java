@@ -19,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -118,7 +117,7 @@ public final class ArchiveWriter {
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
-    return new Result(HexFormat.of().formatHex(whole.digest()), Files.size(target), files.size() + 1L,
+    return new Result(HashingCopy.hex(whole), Files.size(target), files.size() + 1L,
         manifest);
   }
 
@@ -158,23 +157,19 @@ public final class ArchiveWriter {
     e.setModTime(mtime);
     tar.putArchiveEntry(e);
     MessageDigest sha = sha256();
-    byte[] buf = new byte[1 << 16];
-    long copied = 0;
+    long copied;
     try (InputStream in = Files.newInputStream(p)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-        tar.write(buf, 0, n);
-        copied += n;
+      copied = HashingCopy.copy(in, tar, sha, n -> {
         read[0] += n;
         progress.accept(read[0]);
-      }
+      });
     }
     if (copied != size) {
       throw new IOException(p + " changed size while being archived (" + size + " → " + copied
           + "): the snapshot must not be written to");
     }
     tar.closeArchiveEntry();
-    return new FileEntry(abs, "file", size, mode, uid, gid, HexFormat.of().formatHex(sha.digest()), null);
+    return new FileEntry(abs, "file", size, mode, uid, gid, HashingCopy.hex(sha), null);
   }
 
   static int permissions(Path p) throws IOException {
