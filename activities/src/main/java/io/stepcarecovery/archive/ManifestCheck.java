@@ -75,6 +75,10 @@ final class ManifestCheck {
         throw new UnsafeArchiveException(archive + ": manifest lists '" + f.path()
             + "' outside the backed-up roots " + m.roots());
       }
+      if (name.equals(manifestName)) {
+        // The manifest cannot vouch for itself (its own hash is not known while it is read).
+        throw new UnsafeArchiveException(archive + ": manifest lists itself (" + f.path() + "): refused");
+      }
       listed.add(name);
       TarArchiveEntry e = seen.get(name);
       if (e == null) {

@@ -167,6 +167,34 @@ class ArchiveReaderTest {
     assertEquals(MANIFEST, listed.get(listed.size() - 1));
   }
 
+  /**
+   * A manifest that lists itself, with its own exact size: the manifest cannot vouch for itself.
+   * This crashed the cross-check (no hash is recorded for the manifest) instead of refusing it.
+   */
+  @Test
+  void aManifestListingItself_isRefusedByName() throws Exception {
+    List<Ent> rest = ents.stream().filter(e -> !ArchiveKit.isManifest(e)).toList();
+    Manifest m = ArchiveKit.manifestOf(ents);
+    long size = 0;
+    Ent self = null;
+    for (int i = 0; i < 5; i++) { // the size is part of what it measures: settle it
+      List<Manifest.FileEntry> files = new ArrayList<>(m.files());
+      files.add(new Manifest.FileEntry("/" + MANIFEST, "file", size, "0600", 0, 0, "0".repeat(64), null));
+      self = ArchiveKit.manifestEnt(new Manifest(m.formatVersion(), m.backupId(), m.ca(), m.caUrl(), m.createdAt(),
+          m.reason(), m.dbType(), m.caConfig(), m.stepPath(), m.roots(), m.rootFingerprint(),
+          m.intermediateFingerprint(), files));
+      if (self.data().length == size) {
+        break;
+      }
+      size = self.data().length;
+    }
+    assertEquals(size, self.data().length, "the manifest's own size is exact");
+    List<Ent> all = new ArrayList<>(rest);
+    all.add(self);
+    Path a = hostile("manifest-lists-itself", all);
+    refuse(a, a + ": manifest lists itself (/" + MANIFEST + "): refused");
+  }
+
   @Test
   void pathTraversal() throws Exception {
     Path a = hostile("traversal", remanifest(plus(ents, file("tmp/x/../../etc/passwd", "root::0:0::/:/bin/sh\n"))));
