@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code stepca-recovery}: the runbook for Smallstep step-ca as commands. Exit codes: 0 success,
- * 1 the job ran and failed, 2 usage or config error.
+ * 1 the job ran and failed, 2 usage or config error (a workflow id the service does not know is one).
  */
 @Command(name = "stepca-recovery",
     mixinStandardHelpOptions = true,
@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         CancelCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:the job ran and failed", "2:usage or config error"})
+    exitCodeList = {"0:success", "1:the job ran and failed (cancel: the run had already ended)",
+        "2:usage or config error (also: no workflow with that id)"})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -34,11 +35,22 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: backup, backups, restore, recover, verify, worker");
+    // every registered command, from picocli's own list: a hand-written one falls behind
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: "
+        + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+        + " (stepca-recovery COMMAND --help says more)");
   }
+
+  /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+  private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
 
   public static void main(String[] args) {
     boolean worker = args.length > 0 && args[0].equals("worker");
+    if (!worker) {
+      // gRPC logs a failed name resolution as a stack trace before the command's own one-line
+      // message says the same ("Temporal is unreachable at ..."); a command's failures are its own
+      GRPC.setLevel(java.util.logging.Level.OFF);
+    }
     if (System.getProperty("stepca.log.level") == null) {
       System.setProperty("stepca.log.level", worker ? "INFO" : "WARN");
     }
@@ -56,6 +68,12 @@ public final class Main implements Runnable {
       if (e instanceof Runs.Failed) {
         Output.error(commandLine, json, e.getMessage(), FAILED);
         return FAILED;
+      }
+      if (e instanceof io.grpc.StatusRuntimeException grpc) {
+        // the service answered: one line saying what it said, never a stack trace
+        int code = grpc.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? USAGE : FAILED;
+        Output.error(commandLine, json, GrpcErrors.message(grpc), code);
+        return code;
       }
       int code = e instanceof ConfigException ? USAGE : FAILED;
       String message = e instanceof ConfigException || e instanceof WorkflowFailedException

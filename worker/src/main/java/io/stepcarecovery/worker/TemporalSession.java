@@ -66,6 +66,14 @@ public final class TemporalSession implements AutoCloseable {
 
   /** A client of a real Temporal service; fails fast with what to do if it cannot be reached. */
   public static TemporalSession connect(StepcaRecoveryConfig configured, String address) {
+    return connect(configured, address, false);
+  }
+
+  /**
+   * @param worker whether this is the long-running worker, the one place that warns (once) when
+   *     the service has no search attributes
+   */
+  public static TemporalSession connect(StepcaRecoveryConfig configured, String address, boolean worker) {
     // TEMPORAL_NAMESPACE and the TLS variables over the config, as the Temporal CLI reads them
     StepcaRecoveryConfig config = TemporalEnvironment.apply(configured, System.getenv());
     TemporalConfig t = config.temporal() == null ? new TemporalConfig(null, null, null) : config.temporal();
@@ -110,7 +118,7 @@ public final class TemporalSession implements AutoCloseable {
     }
     WorkflowClient client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(t.namespaceOrDefault()).build());
-    boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault());
+    boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault(), worker);
     io.stepcarecovery.lock.RunContext.temporal(address); // where `status ID` finds this process's runs
     return new TemporalSession(client, null, stubs, address, attributes);
   }
