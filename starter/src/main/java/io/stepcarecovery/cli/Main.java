@@ -78,6 +78,8 @@ public final class Main implements Runnable {
       int code = e instanceof ConfigException ? USAGE : FAILED;
       String message = e instanceof ConfigException || e instanceof WorkflowFailedException
           ? Output.failureMessage(e) : e.toString();
+      // a command the message names runs as printed: with the --config and --temporal in use
+      message = ExactCommands.complete(message, ExactCommands.of(commandLine));
       Output.error(commandLine, json, message, code);
       return code;
     });
