@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
     subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
         RecoverCommand.class, VerifyCommand.class, CheckCommand.class, ForgetCommand.class, WatchCommand.class, StatusCommand.class,
-        CancelCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
+        CancelCommand.class, ListCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and failed (cancel: the run had already ended)",
@@ -37,7 +37,9 @@ public final class Main implements Runnable {
   public void run() {
     // every registered command, from picocli's own list: a hand-written one falls behind
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: "
-        + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+        + String.join(", ", spec.subcommands().entrySet().stream()
+            .filter(c -> !c.getKey().equals("help") && !c.getValue().getCommandSpec().usageMessage().hidden())
+            .map(java.util.Map.Entry::getKey).toList())
         + " (stepca-recovery COMMAND --help says more)");
   }
 

@@ -134,8 +134,13 @@ class ErrorsCliIT {
     Cli.Run r = Cli.run();
     assertEquals(2, r.exitCode());
     String named = r.stderr().lines().findFirst().orElse("");
-    Set<String> registered = new TreeSet<>(Main.commandLine().getSubcommands().keySet());
-    registered.remove("help");
+    Set<String> registered = new TreeSet<>();
+    Main.commandLine().getSubcommands().forEach((name, c) -> {
+      if (!name.equals("help") && !c.getCommandSpec().usageMessage().hidden()) {
+        registered.add(name);
+      }
+    });
+    assertTrue(registered.containsAll(List.of("check", "forget", "list", "completion", "backups", "dev-server")), registered.toString());
     for (String c : registered) {
       assertTrue(named.matches(".*[ ,]" + java.util.regex.Pattern.quote(c) + "[,( ].*"), c + " in: " + named);
     }
@@ -149,5 +154,60 @@ class ErrorsCliIT {
       assertTrue(r.stdout().contains("--config"), r.stdout());
       assertFalse(r.stdout().contains("--temporal"), c + " --help: " + r.stdout());
     }
+  }
+
+  @Test
+  void completionIsABashScriptForEveryCommand() throws Exception {
+    Cli.Run r = Cli.run("completion");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertTrue(r.stdout().contains("complete -F") && r.stdout().contains("stepca-recovery"), r.stdout());
+    Path script = tmp.resolve("completion.bash");
+    Files.writeString(script, r.stdout());
+    // what bash offers after "stepca-recovery ch" and "stepca-recovery check --re", from the script itself
+    Process p = new ProcessBuilder("bash", "-c", "source " + script + " && COMP_WORDS=(stepca-recovery ch) COMP_CWORD=1"
+        + " COMP_LINE='stepca-recovery ch' COMP_POINT=18 && _complete_stepca-recovery && echo \"${COMPREPLY[@]}\";"
+        + " COMP_WORDS=(stepca-recovery check --re) COMP_CWORD=2 COMP_LINE='stepca-recovery check --re' COMP_POINT=27"
+        + " && _complete_stepca-recovery && echo \"${COMPREPLY[@]}\"")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // compopt complains outside a real completion
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    assertEquals(List.of("check", "--read-data"), out.strip().lines().map(String::strip).toList(), out);
+  }
+
+  @Test
+  void listShowsOpenAndClosedRunsOfTheDevServer() throws Exception {
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal).build());
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
+      WorkflowStub open = client.newUntypedWorkflowStub("ListedOpen", WorkflowOptions.newBuilder()
+          .setWorkflowId("list-open").setTaskQueue("errors-no-worker").build());
+      open.start();
+      WorkflowStub ended = client.newUntypedWorkflowStub("ListedClosed", WorkflowOptions.newBuilder()
+          .setWorkflowId("list-closed").setTaskQueue("errors-no-worker").build());
+      ended.start();
+      ended.terminate("ended for the test");
+    } finally {
+      stubs.shutdownNow();
+    }
+    Cli.Run r = Cli.run("list", "--temporal", temporal);
+    assertEquals(0, r.exitCode(), r.stderr());
+    List<String> lines = r.stdout().lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("RUNNING") && l.contains("list-open") && l.contains("ListedOpen")), r.stdout());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("TERMINATED") && l.contains("list-closed")), r.stdout());
+    assertTrue(r.stdout().contains("stepca-recovery status --temporal " + temporal + " WORKFLOW_ID"), r.stdout());
+    assertEquals("", r.stderr(), "no warning on a plain listing");
+
+    // no service named anywhere: an embedded one would list nothing, so it says where to point it
+    Cli.Run embedded = Cli.run(java.util.Map.of("TEMPORAL_ADDRESS", "", "STEPCA_RECOVERY_CONFIG", ""), "list");
+    assertEquals(2, embedded.exitCode(), embedded.stderr());
+    assertTrue(embedded.stderr().contains("--temporal") && embedded.stderr().contains("TEMPORAL_ADDRESS"), embedded.stderr());
+  }
+
+  @Test
+  void temporalAddressFromTheEnvironmentIsUsed() throws Exception {
+    Cli.Run r = Cli.run(java.util.Map.of("TEMPORAL_ADDRESS", temporal), "status", "nosuch-id");
+    assertEquals(2, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().startsWith("stepca-recovery: not found"), "the dev-server answered: " + r.stderr());
   }
 }
