@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options of the commands that read the backup store directly and never talk to Temporal
- * (backups, check, forget): no --temporal in their --help, since it would do nothing.
+ * or this host's lock (backups, check, forget, unlock): no --temporal in their --help, since it would do nothing.
  */
 final class StoreOptions {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -21,8 +21,12 @@ final class StoreOptions {
   @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
   String ca;
 
+  StepcaRecoveryConfig load() {
+    return ConfigLoader.load(config != null ? config : ConfigLoader.defaultLocation());
+  }
+
   CaConfig caConfig() {
-    StepcaRecoveryConfig c = ConfigLoader.load(config != null ? config : ConfigLoader.defaultLocation());
+    StepcaRecoveryConfig c = load();
     return ca != null ? c.ca(ca) : c.defaultCa();
   }
 

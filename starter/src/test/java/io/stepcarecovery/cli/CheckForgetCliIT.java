@@ -79,6 +79,15 @@ class CheckForgetCliIT {
   }
 
   @Test
+  @Order(1)
+  void anUnknownBackupIsOneLineWithAPasteableListCommand() throws Exception {
+    Cli.Run r = Cli.run("check", "--config", config(), "--backup", "nosuch");
+    assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
+    assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+    assertTrue(r.stderr().contains("list them with: stepca-recovery backups --ca lab --config " + config()), r.stderr());
+  }
+
+  @Test
   @Order(2)
   void readDataFindsAFlippedByteAndNamesTheBackup() throws Exception {
     String victim = ids.get(1);

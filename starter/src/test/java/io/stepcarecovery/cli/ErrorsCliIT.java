@@ -148,7 +148,7 @@ class ErrorsCliIT {
 
   @Test
   void storeCommandsOfferNoTemporalOption() throws Exception {
-    for (String c : List.of("backups", "check", "forget")) {
+    for (String c : List.of("backups", "check", "forget", "unlock")) {
       Cli.Run r = Cli.run(c, "--help");
       assertEquals(0, r.exitCode(), r.stderr());
       assertTrue(r.stdout().contains("--config"), r.stdout());
