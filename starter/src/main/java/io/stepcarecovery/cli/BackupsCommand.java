@@ -2,7 +2,6 @@ package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.backup.StoredBackup;
-import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.store.BackupStore;
 import io.stepcarecovery.text.TerminalText;
@@ -12,16 +11,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "backups", mixinStandardHelpOptions = true,
     description = "List a CA's verified backups, newest first. Reads the store directly;"
         + " an archive whose verification did not finish is never listed.")
 final class BackupsCommand implements Callable<Integer>, Main.JsonOutput {
-  @Mixin CommonOptions common;
-
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
-  String ca;
+  @Mixin StoreOptions common; // reads the store directly: no --temporal
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -32,8 +27,7 @@ final class BackupsCommand implements Callable<Integer>, Main.JsonOutput {
 
   @Override
   public Integer call() {
-    StepcaRecoveryConfig config = common.load();
-    CaConfig c = ca != null ? config.ca(ca) : config.defaultCa();
+    CaConfig c = common.caConfig();
     BackupStore store = new BackupStore(c.backups().store(), c.name());
     List<StoredBackup> all = store.list();
     if (common.json) {

@@ -12,7 +12,8 @@ public final class CommonOptions {
   Path config;
 
   @Option(names = "--temporal", paramLabel = "HOST:PORT",
-      description = "Temporal frontend address; overrides temporal.address in the config."
+      description = "Temporal frontend address; overrides $TEMPORAL_ADDRESS, which overrides temporal.address"
+          + " in the config ($TEMPORAL_NAMESPACE and $TEMPORAL_TLS_CERT/_KEY/_CA as the Temporal CLI reads them)."
           + " Without one, runs on an embedded Temporal service (break-glass mode).")
   String temporal;
 

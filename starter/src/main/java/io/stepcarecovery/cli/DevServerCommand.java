@@ -1,6 +1,5 @@
 package io.stepcarecovery.cli;
 
-import io.temporal.testserver.TestServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -20,25 +19,30 @@ final class DevServerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7233", description = "Port to listen on (default ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only; the server"
+          + " has no authentication). 0.0.0.0 listens on every interface.")
+  String bind;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    TestServer.PortBoundTestServer server;
+    BoundTestServer server;
     try {
-      // Time skipping locked: a dev server runs on real time, like a cluster.
-      server = TestServer.createPortBoundServer(port, true);
-    } catch (RuntimeException e) {
-      throw new io.stepcarecovery.config.ConfigException("cannot listen on port " + port + ": "
-          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + " (choose another with --port)");
+      server = BoundTestServer.start(bind, port);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new io.stepcarecovery.config.ConfigException("cannot listen on " + bind + ":" + port + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+          + " (choose another with --port, or another address with --bind)");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stopped.countDown();
     }, "dev-server-shutdown"));
-    spec.commandLine().getOut().println("Temporal dev server (in memory, keeps nothing) listening on localhost:"
-        + port + "; Ctrl-C stops it.");
+    spec.commandLine().getOut().println("Temporal dev server (in memory, keeps nothing) listening on "
+        + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port + "; Ctrl-C stops it.");
     spec.commandLine().getOut().flush();
     stopped.await();
     return Main.OK;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code stepca-recovery}: the runbook for Smallstep step-ca as commands. Exit codes: 0 success,
- * 1 the job ran and failed, 2 usage or config error.
+ * 1 the job ran and failed, 2 usage or config error (a workflow id the service does not know is one).
  */
 @Command(name = "stepca-recovery",
     mixinStandardHelpOptions = true,
@@ -19,11 +19,12 @@ import picocli.CommandLine.Command;
         "Without a Temporal address (temporal.address in the config, or --temporal) commands run"
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
     subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
-        RecoverCommand.class, VerifyCommand.class, WatchCommand.class, StatusCommand.class,
-        CancelCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
+        RecoverCommand.class, VerifyCommand.class, CheckCommand.class, ForgetCommand.class, WatchCommand.class, StatusCommand.class,
+        CancelCommand.class, ListCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:the job ran and failed", "2:usage or config error"})
+    exitCodeList = {"0:success", "1:the job ran and failed (cancel: the run had already ended)",
+        "2:usage or config error (also: no workflow with that id)"})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -34,11 +35,24 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: backup, backups, restore, recover, verify, worker");
+    // every registered command, from picocli's own list: a hand-written one falls behind
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: "
+        + String.join(", ", spec.subcommands().entrySet().stream()
+            .filter(c -> !c.getKey().equals("help") && !c.getValue().getCommandSpec().usageMessage().hidden())
+            .map(java.util.Map.Entry::getKey).toList())
+        + " (stepca-recovery COMMAND --help says more)");
   }
+
+  /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+  private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
 
   public static void main(String[] args) {
     boolean worker = args.length > 0 && args[0].equals("worker");
+    if (!worker) {
+      // gRPC logs a failed name resolution as a stack trace before the command's own one-line
+      // message says the same ("Temporal is unreachable at ..."); a command's failures are its own
+      GRPC.setLevel(java.util.logging.Level.OFF);
+    }
     if (System.getProperty("stepca.log.level") == null) {
       System.setProperty("stepca.log.level", worker ? "INFO" : "WARN");
     }
@@ -57,9 +71,17 @@ public final class Main implements Runnable {
         Output.error(commandLine, json, e.getMessage(), FAILED);
         return FAILED;
       }
+      if (e instanceof io.grpc.StatusRuntimeException grpc) {
+        // the service answered: one line saying what it said, never a stack trace
+        int code = grpc.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? USAGE : FAILED;
+        Output.error(commandLine, json, GrpcErrors.message(grpc), code);
+        return code;
+      }
       int code = e instanceof ConfigException ? USAGE : FAILED;
       String message = e instanceof ConfigException || e instanceof WorkflowFailedException
           ? Output.failureMessage(e) : e.toString();
+      // a command the message names runs as printed: with the --config and --temporal in use
+      message = ExactCommands.complete(message, ExactCommands.of(commandLine));
       Output.error(commandLine, json, message, code);
       return code;
     });

@@ -19,7 +19,7 @@ final class RemoteOptions {
     String address = TemporalSession.address(config, common.temporal);
     if (address == null) {
       throw new ConfigException("this command acts on a workflow in a Temporal service: pass --temporal"
-          + " HOST:PORT or set temporal.address in the config (an embedded run cannot be reached from"
+          + " HOST:PORT, set TEMPORAL_ADDRESS or set temporal.address in the config (an embedded run cannot be reached from"
           + " another process)");
     }
     return TemporalSession.connect(config, address);

@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer>, Main.JsonOutput {
       String type = d.getWorkflowExecutionInfo().getType().getName();
       List<Step> steps;
       try {
-        steps = Arrays.asList(session.client().newUntypedWorkflowStub(id).query("progress", Step[].class));
+        steps = EndedSteps.of(Arrays.asList(session.client().newUntypedWorkflowStub(id).query("progress", Step[].class)), state);
       } catch (RuntimeException noProgress) {
         steps = List.of();
       }

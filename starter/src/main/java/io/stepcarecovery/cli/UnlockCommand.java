@@ -33,10 +33,7 @@ import picocli.CommandLine.Option;
             + " holder's process (embedded).",
         "Exit 0 when the CA is unlocked (or was not locked), 1 when refused, 2 usage or config error."})
 final class UnlockCommand implements Callable<Integer>, Main.JsonOutput {
-  @Mixin CommonOptions common;
-
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
-  String ca;
+  @Mixin StoreOptions common; // acts on this host's lock file: no --temporal
 
   @Option(names = "--yes", description = "Remove the lock without asking at the terminal.")
   boolean yes;
@@ -55,7 +52,7 @@ final class UnlockCommand implements Callable<Integer>, Main.JsonOutput {
   @Override
   public Integer call() {
     StepcaRecoveryConfig config = common.load();
-    CaConfig c = ca != null ? config.ca(ca) : config.defaultCa();
+    CaConfig c = common.ca != null ? config.ca(common.ca) : config.defaultCa();
     CaLock lock = new CaLock(config.lockDirOrDefault(), c.name());
     State state = lock.state();
     String caState = caState(c);

@@ -47,7 +47,7 @@ final class WorkerCommand implements Callable<Integer> {
       throw new ConfigException("--hosts-only and --shared-only exclude each other");
     }
     List<String> served = sharedOnly ? List.of() : hosts == null || hosts.isEmpty() ? config.hosts() : hosts;
-    try (TemporalSession session = TemporalSession.connect(config, address)) {
+    try (TemporalSession session = TemporalSession.connect(config, address, true)) {
       WorkerMain.run(config, session, served, !hostsOnly);
     }
     return Main.OK;

@@ -29,4 +29,15 @@ class ExactCommandsTest {
     String msg = "run: stepca-recovery recover --ca main";
     assertEquals(msg, ExactCommands.complete(msg, ctx(null, null)));
   }
+
+  @Test
+  void storeAndLockHintsGetTheConfigAndABackupTheTemporalToo() {
+    String list = "no backup 'x' of CA 'main' in /s (list them with: stepca-recovery backups --ca main)";
+    assertEquals("no backup 'x' of CA 'main' in /s (list them with: stepca-recovery backups --ca main --config /c.yaml)",
+        ExactCommands.complete(list, ctx("/c.yaml", "t:7233")));
+    assertEquals("take one with: stepca-recovery backup --ca main --config /c.yaml --temporal t:7233",
+        ExactCommands.complete("take one with: stepca-recovery backup --ca main", ctx("/c.yaml", "t:7233")));
+    assertEquals("Only if that run is gone for good: stepca-recovery unlock --ca main --config /c.yaml",
+        ExactCommands.complete("Only if that run is gone for good: stepca-recovery unlock --ca main", ctx("/c.yaml", "t:7233")));
+  }
 }

@@ -36,8 +36,12 @@ public final class RunbookAttributes {
     return b.build();
   }
 
-  /** Registers the attributes on a cluster; false (with a warning) when the server refuses. */
-  static boolean register(WorkflowServiceStubs service, String namespace) {
+  /**
+   * Registers the attributes on a cluster; false when the server refuses. Only the worker says so
+   * ({@code warn}), once as it starts: a CLI command against the dev-server would print the same
+   * line every time, and it changes nothing the person can act on there.
+   */
+  static boolean register(WorkflowServiceStubs service, String namespace, boolean warn) {
     OperatorServiceStubs operator = null;
     try {
       operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
@@ -55,8 +59,13 @@ public final class RunbookAttributes {
       }
       return true;
     } catch (RuntimeException e) {
-      log.warn("search attributes CaName/RunbookKind/Reason are not available on this Temporal service ({});"
-          + " runs go on without them", e.getMessage());
+      String why = "search attributes CaName/RunbookKind/Reason are not available on this Temporal service ({});"
+          + " runs go on without them";
+      if (warn) {
+        log.warn(why, e.getMessage());
+      } else {
+        log.debug(why, e.getMessage());
+      }
       return false;
     } finally {
       if (operator != null) {

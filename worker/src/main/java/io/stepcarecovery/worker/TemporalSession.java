@@ -36,13 +36,12 @@ public final class TemporalSession implements AutoCloseable {
     this.searchAttributes = searchAttributes;
   }
 
-  /** The address to use: --temporal wins over the config; null means embedded. */
+  /**
+   * The address to use: --temporal, else $TEMPORAL_ADDRESS, else the config's; null means
+   * embedded ({@link TemporalEnvironment}).
+   */
   public static String address(StepcaRecoveryConfig config, String override) {
-    if (override != null && !override.isBlank()) {
-      return override;
-    }
-    TemporalConfig t = config.temporal();
-    return t == null || t.address() == null || t.address().isBlank() ? null : t.address();
+    return TemporalEnvironment.address(config.temporal(), override, System.getenv());
   }
 
   /** Embedded service with a worker serving every host of the config. */
@@ -66,7 +65,17 @@ public final class TemporalSession implements AutoCloseable {
   }
 
   /** A client of a real Temporal service; fails fast with what to do if it cannot be reached. */
-  public static TemporalSession connect(StepcaRecoveryConfig config, String address) {
+  public static TemporalSession connect(StepcaRecoveryConfig configured, String address) {
+    return connect(configured, address, false);
+  }
+
+  /**
+   * @param worker whether this is the long-running worker, the one place that warns (once) when
+   *     the service has no search attributes
+   */
+  public static TemporalSession connect(StepcaRecoveryConfig configured, String address, boolean worker) {
+    // TEMPORAL_NAMESPACE and the TLS variables over the config, as the Temporal CLI reads them
+    StepcaRecoveryConfig config = TemporalEnvironment.apply(configured, System.getenv());
     TemporalConfig t = config.temporal() == null ? new TemporalConfig(null, null, null) : config.temporal();
     // A service that listens but answers slowly (a dev-server on a loaded machine, a JVM starting
     // several workers at once) gets 10 s an attempt and 30 s in all; one that does not listen
@@ -109,7 +118,7 @@ public final class TemporalSession implements AutoCloseable {
     }
     WorkflowClient client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(t.namespaceOrDefault()).build());
-    boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault());
+    boolean attributes = RunbookAttributes.register(stubs, t.namespaceOrDefault(), worker);
     io.stepcarecovery.lock.RunContext.temporal(address); // where `status ID` finds this process's runs
     return new TemporalSession(client, null, stubs, address, attributes);
   }

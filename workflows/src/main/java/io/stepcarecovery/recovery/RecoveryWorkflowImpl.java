@@ -37,7 +37,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       "Start Step-CA",
       "Validate ACME directory",
       "Validate certificate issuance",
-      "Restart Traefik",
+      "Restart the ingress", // which one (Traefik, nginx) is the step's target, from the config
       "Confirm application HTTPS"));
   private final RestoreProcedure procedure = new RestoreProcedure(progress,
       new RestoreProcedure.StepNumbers(RESTORE, RESTORE, RESTORE, RESTORE, RESTORE, START));
