@@ -38,6 +38,20 @@ public class ProbeActivitiesImpl implements ProbeActivities {
   }
 
   @Override
+  public CurrentHealth currentHealth(String ca) {
+    return ActivityErrors.run(() -> io.stepcarecovery.checks.LiveHealth.of(config.ca(ca)));
+  }
+
+  @Override
+  public io.stepcarecovery.ca.CaView view(String ca) {
+    return ActivityErrors.run(() -> {
+      CaConfig c = config.ca(ca);
+      return new io.stepcarecovery.ca.CaView(c.name(), String.valueOf(c.caConfig()), c.url(),
+          c.backups() == null || c.backups().store() == null ? null : c.backups().store().toString());
+    });
+  }
+
+  @Override
   public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);

@@ -16,6 +16,17 @@ public interface ProbeActivities {
   Platform describePlatform(String ca);
 
   /**
+   * The CA's health right now, answered whether it is up or down (never retried into a wait):
+   * {@code GET /health} and an ACME {@code HEAD new-nonce}, each with a short timeout.
+   */
+  @ActivityMethod
+  CurrentHealth currentHealth(String ca);
+
+  /** The CA as this worker's config describes it (what the CLI compares with its own). */
+  @ActivityMethod
+  io.stepcarecovery.ca.CaView view(String ca);
+
+  /**
    * Polls {@code GET /health} over TLS verified against the configured root until it answers
    * {@code {"status":"ok"}} or {@code timeoutSeconds} pass.
    */
