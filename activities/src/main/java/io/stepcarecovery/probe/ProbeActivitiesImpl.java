@@ -44,11 +44,7 @@ public class ProbeActivitiesImpl implements ProbeActivities {
 
   @Override
   public io.stepcarecovery.ca.CaView view(String ca) {
-    return ActivityErrors.run(() -> {
-      CaConfig c = config.ca(ca);
-      return new io.stepcarecovery.ca.CaView(c.name(), String.valueOf(c.caConfig()), c.url(),
-          c.backups() == null || c.backups().store() == null ? null : c.backups().store().toString());
-    });
+    return ActivityErrors.run(() -> io.stepcarecovery.config.CaViews.of(config.ca(ca)));
   }
 
   @Override

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         "Without a Temporal address (temporal.address in the config, or --temporal) commands run"
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
     subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
-        RecoverCommand.class, VerifyCommand.class, WatchCommand.class, StatusCommand.class,
+        RecoverCommand.class, ApproveCommand.class, AbortCommand.class, VerifyCommand.class, WatchCommand.class, StatusCommand.class,
         CancelCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
