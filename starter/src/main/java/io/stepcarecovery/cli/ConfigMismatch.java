@@ -4,8 +4,7 @@ import io.temporal.failure.ApplicationFailure;
 
 /** A run refused because the worker's config describes the CA otherwise than the command's. */
 final class ConfigMismatch {
-  /** The failure type the workflows use (RestoreGuards.CONFIG_MISMATCH). */
-  static final String TYPE = "ConfigMismatch";
+  static final String TYPE = io.stepcarecovery.ca.SameConfig.CONFIG_MISMATCH;
 
   private ConfigMismatch() {}
 

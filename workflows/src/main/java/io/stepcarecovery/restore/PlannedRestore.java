@@ -9,16 +9,17 @@ import java.util.List;
  *
  * @param health how the CA answered before the run touched anything, or null (older runs)
  * @param approvalDeadline ISO-8601 instant after which an unanswered gate ends the run, or null
+ * @param reason why the backup was made (operator text), or null
  */
 public record PlannedRestore(String backupId, String createdAt, String rootFingerprint, List<Write> writes,
-    io.stepcarecovery.probe.CurrentHealth health, String approvalDeadline) {
+    io.stepcarecovery.probe.CurrentHealth health, String approvalDeadline, String reason) {
 
   public PlannedRestore(String backupId, String createdAt, String rootFingerprint, List<Write> writes) {
-    this(backupId, createdAt, rootFingerprint, writes, null, null);
+    this(backupId, createdAt, rootFingerprint, writes, null, null, null);
   }
 
   PlannedRestore withDeadline(String deadline) {
-    return new PlannedRestore(backupId, createdAt, rootFingerprint, writes, health, deadline);
+    return new PlannedRestore(backupId, createdAt, rootFingerprint, writes, health, deadline, reason);
   }
 
   /** @param path written from the backup; @param movedAsideTo where its live data goes, if any */
@@ -26,6 +27,7 @@ public record PlannedRestore(String backupId, String createdAt, String rootFinge
 
   static PlannedRestore of(RestorePlan plan, String tag, io.stepcarecovery.probe.CurrentHealth health) {
     return new PlannedRestore(plan.backupId(), plan.createdAt(), plan.rootFingerprint(),
-        plan.roots().stream().map(r -> new Write(r, r + ".pre-restore-" + tag)).toList(), health, null);
+        plan.roots().stream().map(r -> new Write(r, r + ".pre-restore-" + tag)).toList(), health, null,
+        plan.reason());
   }
 }
