@@ -16,7 +16,8 @@ import okhttp3.Response;
  * Is the CA serving right now? Asked once, before a restore or a recovery, so that nobody
  * replaces the data of a CA that works. /health alone is not enough (it answers with a broken
  * database), so an ACME new-nonce is asked for too: step-ca writes each nonce to its database.
- * A CA without an acme block in the config is judged by /health alone, and the detail says so.
+ * A CA without an acme block in the config is judged by /health alone, and the detail says so;
+ * so is a CA asked without the nonce (a restore, which decides nothing on it and writes nothing).
  */
 public final class LiveHealth {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -24,7 +25,8 @@ public final class LiveHealth {
 
   private LiveHealth() {}
 
-  public static CurrentHealth of(CaConfig c) {
+  /** @param askNonce ask for a new nonce too (it writes to the CA's database) */
+  public static CurrentHealth of(CaConfig c, boolean askNonce) {
     OkHttpClient http;
     try {
       http = HttpsClients.trusting(Fingerprints.certificates(c.rootCert()), TIMEOUT);
@@ -42,6 +44,10 @@ public final class LiveHealth {
     } catch (IOException e) {
       return new CurrentHealth(false, "GET " + health + " → " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + CheckText.message(e.getMessage())));
+    }
+    if (!askNonce) {
+      return new CurrentHealth(true, "GET " + health + " → ok (new-nonce not asked: it would write to the"
+          + " CA's database)");
     }
     if (c.acme() == null || c.acme().provisioner() == null || c.acme().provisioner().isBlank()) {
       return new CurrentHealth(true, "GET " + health + " → ok (no acme block in the config: new-nonce not asked)");

@@ -38,8 +38,8 @@ public class ProbeActivitiesImpl implements ProbeActivities {
   }
 
   @Override
-  public CurrentHealth currentHealth(String ca) {
-    return ActivityErrors.run(() -> io.stepcarecovery.checks.LiveHealth.of(config.ca(ca)));
+  public CurrentHealth currentHealth(String ca, boolean askNonce) {
+    return ActivityErrors.run(() -> io.stepcarecovery.checks.LiveHealth.of(config.ca(ca), askNonce));
   }
 
   @Override

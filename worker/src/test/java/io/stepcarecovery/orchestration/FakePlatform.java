@@ -92,7 +92,7 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
 
   /** Whether the fake CA answers /health and new-nonce: it runs and has data. */
   @Override
-  public io.stepcarecovery.probe.CurrentHealth currentHealth(String ca) {
+  public io.stepcarecovery.probe.CurrentHealth currentHealth(String ca, boolean askNonce) {
     call("currentHealth");
     boolean healthy = running && !live.equals("none");
     return new io.stepcarecovery.probe.CurrentHealth(healthy, healthy ? "serving (fake)" : "down (fake)");

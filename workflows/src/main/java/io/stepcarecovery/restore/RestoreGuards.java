@@ -31,9 +31,12 @@ final class RestoreGuards {
     SameConfig.check(progress, step, ca, request.expect(), local(ca));
   }
 
-  /** The CA's health before anything changes; refuses a serving CA when asked to. */
+  /**
+   * The CA's health before anything changes; refuses a serving CA when asked to. Only then is a
+   * new nonce asked for (it writes to the CA's database): a restore shows /health alone.
+   */
   CurrentHealth health(CaDescription ca, boolean refuseHealthy) {
-    CurrentHealth health = local(ca).currentHealth(ca.name());
+    CurrentHealth health = local(ca).currentHealth(ca.name(), refuseHealthy);
     if (refuseHealthy && health.healthy()) {
       String why = "CA " + ca.name() + " is healthy (" + health.detail() + "): recovery refused, nothing"
           + " changed. To replace its live data anyway: stepca-recovery recover --ca " + ca.name()
