@@ -38,6 +38,16 @@ public class ProbeActivitiesImpl implements ProbeActivities {
   }
 
   @Override
+  public CurrentHealth currentHealth(String ca, boolean askNonce) {
+    return ActivityErrors.run(() -> io.stepcarecovery.checks.LiveHealth.of(config.ca(ca), askNonce));
+  }
+
+  @Override
+  public io.stepcarecovery.ca.CaView view(String ca) {
+    return ActivityErrors.run(() -> io.stepcarecovery.config.CaViews.of(config.ca(ca)));
+  }
+
+  @Override
   public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);

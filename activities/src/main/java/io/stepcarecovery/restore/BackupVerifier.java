@@ -66,7 +66,7 @@ final class BackupVerifier {
       RestoreTargets.of(c, allowPaths).check(stored.backupId(), m.roots());
       LOG.info("backup {} of CA {} verified: {} entries, {} bytes", stored.backupId(), ca, v.entries(), v.bytes());
       return new RestorePlan(stored.backupId(), archive.toString(), v.sha256(), m.createdAt(), m.dbType(),
-          m.rootFingerprint(), m.roots(), v.entries(), v.bytes(), allowPaths);
+          m.rootFingerprint(), m.roots(), v.entries(), v.bytes(), allowPaths, m.reason());
     }
   }
 

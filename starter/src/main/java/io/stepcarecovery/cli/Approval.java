@@ -31,11 +31,22 @@ final class Approval {
     if (planned == null) {
       return "";
     }
-    StringBuilder s = new StringBuilder("Backup " + planned.backupId() + " (made " + planned.createdAt()
-        + ") writes, and only these:\n");
+    StringBuilder s = new StringBuilder();
+    if (planned.health() != null) {
+      s.append(planned.health().healthy() ? "The CA is HEALTHY now: " : "The CA is not serving now: ")
+          .append(planned.health().detail()).append("\n");
+    }
+    s.append("Backup ").append(planned.backupId()).append(" (made ").append(planned.createdAt())
+        .append(BackupAge.of(planned.createdAt(), java.time.Instant.now())).append(")")
+        .append(planned.reason() == null || planned.reason().isBlank() ? ", no reason given"
+            : ", reason: " + TerminalText.line(planned.reason()))
+        .append(", writes, and only these:\n");
     for (PlannedRestore.Write w : planned.writes()) {
       s.append("  ").append(w.path()).append("\n      live data moved aside to ").append(w.movedAsideTo())
           .append(" (kept)\n");
+    }
+    if (planned.approvalDeadline() != null) {
+      s.append("Unanswered, the run ends with nothing changed at ").append(planned.approvalDeadline()).append("\n");
     }
     return s.toString();
   }

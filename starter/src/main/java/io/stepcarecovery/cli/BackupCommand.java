@@ -60,8 +60,10 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
       String id = opts.getWorkflowId();
       BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
       Runs.refuseNoWaitWhenEmbedded(session, wait);
+      // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
       WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null,
-          FirstTaskWatch.deadlineSeconds(new RunContext(config, name, common, null))));
+          FirstTaskWatch.deadlineSeconds(new RunContext(config, name, common, null)),
+          io.stepcarecovery.config.CaViews.of(config.ca(name))));
       BackupResult r = Runs.await(session, id, BackupResult.class, common.json, wait, out,
           "Backing up CA " + name, new RunContext(config, name, common, spec.commandLine().getErr()), () -> {});
       if (r == null) {

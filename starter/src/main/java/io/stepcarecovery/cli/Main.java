@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
         "Without a Temporal address (temporal.address in the config, or --temporal) commands run"
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
     subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
-        RecoverCommand.class, VerifyCommand.class, CheckCommand.class, ForgetCommand.class, WatchCommand.class, StatusCommand.class,
-        CancelCommand.class, ListCommand.class, UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class, CompletionCommand.class,
+        RecoverCommand.class, ApproveCommand.class, AbortCommand.class, VerifyCommand.class, CheckCommand.class,
+        ForgetCommand.class, WatchCommand.class, StatusCommand.class, CancelCommand.class, ListCommand.class,
+        UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
+        CompletionCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and failed (cancel: the run had already ended)",

@@ -23,6 +23,12 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
           + " copy is kept): after restoring an older database the CA may not know it (HTTP 500).")
   boolean clearAcmeAccount;
 
+  @Option(names = "--even-if-healthy",
+      description = "Recover although the CA is healthy (it answers /health and an ACME new-nonce)."
+          + " Without it, a recovery of a serving CA is refused before anything changes, with or"
+          + " without --yes.")
+  boolean evenIfHealthy;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -36,6 +42,6 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
 
   @Override
   public Integer call() throws Exception {
-    return RUN.run(common, options, wait, spec, clearAcmeAccount);
+    return RUN.run(common, options, wait, spec, clearAcmeAccount, evenIfHealthy);
   }
 }

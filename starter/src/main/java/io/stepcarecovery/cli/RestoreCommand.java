@@ -29,6 +29,6 @@ final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
 
   @Override
   public Integer call() throws Exception {
-    return RUN.run(common, options, wait, spec, null);
+    return RUN.run(common, options, wait, spec, null, null);
   }
 }

@@ -32,4 +32,13 @@ final class RestoreOptions {
           + " names. On a new host whose ca.json is gone, a CA that keeps its database or keys outside"
           + " $STEPPATH needs them named here; the refusal says which.")
   java.util.List<String> allowPaths;
+
+  @Option(names = "--approval-timeout", paramLabel = "DURATION", defaultValue = "1h",
+      description = "Without --yes: how long the run waits for approval (e.g. 90s, 30m, 2h) before it"
+          + " ends with nothing changed and the CA lock released. Default: ${DEFAULT-VALUE}.")
+  String approvalTimeout;
+
+  int approvalTimeoutSeconds() {
+    return Durations.seconds("--approval-timeout", approvalTimeout);
+  }
 }

@@ -1,6 +1,7 @@
 package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepcarecovery.config.CaViews;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.worker.TemporalSession;
@@ -17,8 +18,12 @@ import picocli.CommandLine;
  */
 record RestoreRun(String kind, String workflowType, String details, String doing, int approvalStep) {
 
+  /**
+   * @param evenIfHealthy recover only: go ahead although the CA serves (null for restore, which
+   *     shows the CA's health but does not refuse)
+   */
   int run(CommonOptions common, RestoreOptions options, WaitOptions wait, CommandLine.Model.CommandSpec spec,
-      Boolean clearAcmeAccount) throws Exception {
+      Boolean clearAcmeAccount, Boolean evenIfHealthy) throws Exception {
     StepcaRecoveryConfig config = common.load();
     String name = common.caName(config, options.ca);
     if (!wait.noWait) {
@@ -31,9 +36,11 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       String id = opts.getWorkflowId();
       Runs.refuseNoWaitWhenEmbedded(session, wait);
       RunContext ctx = new RunContext(config, name, common, spec.commandLine().getErr());
+      // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
           options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount,
-          FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths));
+          FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths, evenIfHealthy,
+          options.approvalTimeoutSeconds(), CaViews.of(config.ca(name))));
       String what = doing + " CA " + name + " from backup " + options.backup;
       JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
         if (!options.yes) {
@@ -41,6 +48,9 @@ record RestoreRun(String kind, String workflowType, String details, String doing
               "Replace the live data of CA " + name + " with backup " + options.backup + "?", out);
         }
       });
+      if (r == null && !options.yes) {
+        ApprovalHints.print(ctx, id, spec.commandLine().getErr());
+      }
       return r == null ? Main.OK : Results.print(spec.commandLine(), common.json, id, r);
     }
   }

@@ -61,6 +61,10 @@ final class Runs {
       try {
         return follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts);
       } catch (WorkflowFailedException e) {
+        // the worker's config means another CA than this command's: a config error (exit 2)
+        if (ConfigMismatch.is(e)) {
+          throw new ConfigException(Failures.rootMessage(e));
+        }
         // the workflow names the fixing command; make it the person's own (--config, --temporal)
         throw new Failed(ExactCommands.complete(Failures.rootMessage(e), ctx));
       }

@@ -30,8 +30,9 @@ final class WatchCommand implements Callable<Integer>, Main.JsonOutput {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = RemoteOptions.connect(common)) {
+      RunContext ctx = new RunContext(null, null, common, spec.commandLine().getErr());
       JsonNode result = Runs.await(session, id, JsonNode.class, common.json, null, out, "Watching " + id,
-          new RunContext(null, null, common, spec.commandLine().getErr()), () -> {});
+          ctx, () -> GateWatch.sayHowToAnswer(session, id, ctx, spec.commandLine().getErr()));
       return Results.print(spec.commandLine(), common.json, id, result);
     }
   }

@@ -237,7 +237,8 @@ class CrashIT {
       Process first = worker(dir.resolve("worker1.log"), config, activity + "@" + marker);
       Process second = null;
       try {
-        Cli.Run started = Cli.run("recover", "--config", config, "--temporal", temporal, "--no-wait", "--yes");
+        Cli.Run started = Cli.run("recover", "--config", config, "--temporal", temporal, "--no-wait", "--yes",
+            "--even-if-healthy"); // the lab CA serves; the crash is what is tested
         assertEquals(0, started.exitCode(), started.stderr());
         String id = started.stdout().strip();
         awaitFile(marker, 90);

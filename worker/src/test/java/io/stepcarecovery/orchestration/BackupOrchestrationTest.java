@@ -80,4 +80,25 @@ class BackupOrchestrationTest {
     assertTrue(fake.calls.stream().noneMatch(c -> c.equals("stopCa")), fake.calls.toString());
     assertTrue(fake.running);
   }
+
+  @Test
+  void aCommandWhoseConfigMeansAnotherCaIsRefusedBeforeAnythingStops() {
+    io.stepcarecovery.ca.CaView lab5 = new io.stepcarecovery.ca.CaView(CA, "/srv/step/config/ca.json",
+        "https://ca.internal:9000", "/backups-lab5");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("backup-mismatch").backup(
+        new BackupRequest(CA, "test", null, null, lab5)));
+    String m = io.stepcarecovery.Failures.rootMessage(e);
+    assertTrue(m.contains("worker: caConfig /srv/step/config/ca.json, url https://ca.internal:9000, store /backups;")
+        && m.contains("command: caConfig /srv/step/config/ca.json, url https://ca.internal:9000, store /backups-lab5"), m);
+    assertEquals(List.of("view"), steps(), "nothing but the comparison ran");
+    assertTrue(fake.running);
+    assertNull(fake.lockedBy);
+  }
+
+  @Test
+  void theSameViewOnBothSidesBacksUp() {
+    BackupResult r = stub("backup-same").backup(new BackupRequest(CA, "test", null, null, fake.view));
+    assertEquals("view", steps().get(0));
+    assertTrue(r.caWasRunning());
+  }
 }

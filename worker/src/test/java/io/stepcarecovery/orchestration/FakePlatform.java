@@ -90,6 +90,24 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
     return new Platform(describe(ca), List.of(new Platform.Ingress("traefik", HOST, true)), List.of("https://app.internal"));
   }
 
+  /** Whether the fake CA answers /health and new-nonce: it runs and has data. */
+  @Override
+  public io.stepcarecovery.probe.CurrentHealth currentHealth(String ca, boolean askNonce) {
+    call("currentHealth");
+    boolean healthy = running && !live.equals("none");
+    return new io.stepcarecovery.probe.CurrentHealth(healthy, healthy ? "serving (fake)" : "down (fake)");
+  }
+
+  /** The worker's view; a test sets {@link #view} to make it differ from the request's. */
+  volatile io.stepcarecovery.ca.CaView view = new io.stepcarecovery.ca.CaView(CA, "/srv/step/config/ca.json",
+      "https://ca.internal:9000", "/backups");
+
+  @Override
+  public io.stepcarecovery.ca.CaView view(String ca) {
+    call("view");
+    return view;
+  }
+
   @Override
   public HealthReport awaitHealthy(String ca, int timeoutSeconds) {
     call("awaitHealthy");

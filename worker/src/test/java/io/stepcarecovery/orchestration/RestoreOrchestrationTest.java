@@ -122,11 +122,98 @@ class RestoreOrchestrationTest {
 
   @Test
   void aRecoveryRunsTheRunbooksRecoveryOrder() {
+    fake.running = false; // the outage a recovery is for
     RecoveryResult r = stub(RecoveryWorkflow.class, "recover-order").recover(request(true));
     assertTrue(r.ok(), r.message());
     List<String> order = fake.calls.stream().filter(c -> List.of("swapIn", "startCa", "checkAcme", "checkIssuance",
         "restartIngress", "checkService").contains(c)).toList();
     assertEquals(List.of("swapIn", "startCa", "checkAcme", "checkIssuance", "restartIngress", "checkService"),
         order.subList(0, 6), fake.calls.toString());
+  }
+
+  private static RestoreRequest guarded(Boolean evenIfHealthy, Boolean approval, Integer approvalTimeout,
+      io.stepcarecovery.ca.CaView expect) {
+    return new RestoreRequest(CA, "latest", true, approval, false, null, null, null, evenIfHealthy,
+        approvalTimeout, expect);
+  }
+
+  private static String failureType(WorkflowFailedException e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof io.temporal.failure.ApplicationFailure a ? a.getType() : t.toString();
+  }
+
+  @Test
+  void aRecoveryOfAHealthyCaIsRefusedBeforeTheLockWithNothingChanged() {
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub(RecoveryWorkflow.class, "recover-healthy").recover(guarded(null, false, null, null)));
+    assertEquals("CaHealthy", failureType(e));
+    assertTrue(io.stepcarecovery.Failures.rootMessage(e).contains("--even-if-healthy"),
+        io.stepcarecovery.Failures.rootMessage(e));
+    assertEquals(List.of(), hostChanges(), "not even locked");
+    assertTrue(fake.calls.contains("currentHealth"), fake.calls.toString());
+    assertNull(fake.lockedBy);
+    assertTrue(fake.running);
+    assertEquals("live", fake.live);
+  }
+
+  @Test
+  void aRecoveryOfAHealthyCaGoesAheadWhenToldEvenIfHealthy() {
+    RecoveryResult r = stub(RecoveryWorkflow.class, "recover-even").recover(guarded(true, false, null, null));
+    assertTrue(r.ok(), r.message());
+    assertEquals("backup", fake.live);
+    assertNull(fake.lockedBy);
+  }
+
+  @Test
+  void aRestoreOfAHealthyCaIsNotRefused() {
+    RestoreResult r = stub(RestoreWorkflow.class, "restore-healthy").restore(guarded(null, false, null, null));
+    assertTrue(r.ok(), r.message());
+    assertTrue(fake.calls.contains("currentHealth"), fake.calls.toString());
+  }
+
+  @Test
+  void anUnansweredGateEndsAtItsDeadlineWithNothingChangedAndTheLockReleased() {
+    RestoreWorkflow wf = stub(RestoreWorkflow.class, "restore-deadline");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> wf.restore(guarded(null, true, 120, null)));
+    assertEquals("ApprovalExpired", failureType(e));
+    assertEquals(List.of("verifyBackup", "lockCa", "unlockCa"), hostChanges());
+    assertNull(fake.lockedBy);
+    assertTrue(fake.running);
+    assertEquals("live", fake.live);
+  }
+
+  @Test
+  void anApprovalBeforeTheDeadlineGoesAhead() {
+    RecoveryWorkflow wf = stub(RecoveryWorkflow.class, "recover-approved");
+    fake.running = false;
+    io.temporal.client.WorkflowClient.start(wf::recover, guarded(null, true, 120, null));
+    wf.approve("tester");
+    RecoveryResult r = env.getWorkflowClient().newUntypedWorkflowStub("recover-approved")
+        .getResult(RecoveryResult.class);
+    assertTrue(r.ok(), r.message());
+    assertEquals("backup", fake.live);
+  }
+
+  @Test
+  void aWorkerConfigThatDescribesTheCaOtherwiseIsRefusedNamingBoth() {
+    io.stepcarecovery.ca.CaView mine = new io.stepcarecovery.ca.CaView(CA, "/srv/lab5/config/ca.json",
+        "https://ca.internal:9000", "/backups-lab5");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub(RestoreWorkflow.class, "restore-mismatch").restore(guarded(null, false, null, mine)));
+    assertEquals("ConfigMismatch", failureType(e));
+    String m = io.stepcarecovery.Failures.rootMessage(e);
+    assertTrue(m.contains("/srv/step/config/ca.json") && m.contains("/srv/lab5/config/ca.json"), m);
+    assertEquals(List.of(), hostChanges());
+    assertEquals("live", fake.live);
+  }
+
+  @Test
+  void theSameViewOnBothSidesGoesAhead() {
+    RestoreResult r = stub(RestoreWorkflow.class, "restore-same").restore(guarded(null, false, null, fake.view));
+    assertTrue(r.ok(), r.message());
   }
 }

@@ -2,6 +2,7 @@ package io.stepcarecovery.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepcarecovery.TaskQueues;
@@ -16,6 +17,7 @@ import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.verify.VerifyRequest;
 import io.stepcarecovery.verify.VerifyWorkflow;
 import io.stepcarecovery.worker.Workers;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -111,12 +113,27 @@ class RecoveryWorkflowTest {
   }
 
   @Test
-  void liveDataIsMovedAsideNotDeletedWhenRestoringOverARunningCa() throws Exception {
+  void aHealthyCaIsRefusedThenWithEvenIfHealthyItsLiveDataIsMovedAsideNotDeleted() throws Exception {
     stub(BackupWorkflow.class, "backup-2").backup(new BackupRequest("lab", "first"));
     Path marker = lab.stepPath().resolve("config/after-backup.txt");
     Files.writeString(marker, "written after the backup");
 
-    RecoveryResult r = stub(RecoveryWorkflow.class, "recover-2").recover(new RestoreRequest("lab", "latest"));
+    // The CA serves (/health and an ACME new-nonce): a recovery is refused before anything changes.
+    WorkflowFailedException refused = assertThrows(WorkflowFailedException.class,
+        () -> stub(RecoveryWorkflow.class, "recover-healthy").recover(new RestoreRequest("lab", "latest")));
+    String why = io.stepcarecovery.Failures.rootMessage(refused);
+    assertTrue(why.startsWith("CA lab is healthy (GET " + lab.caUrl()) && why.contains("new-nonce")
+        && why.contains("Replay-Nonce") && why.endsWith("stepca-recovery recover --ca lab --even-if-healthy"), why);
+    assertEquals("written after the backup", Files.readString(marker), "nothing changed");
+    assertTrue(lab.healthy(), "never stopped");
+    try (java.util.stream.Stream<Path> siblings = Files.list(lab.stepPath().getParent())) {
+      assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".pre-restore-")
+          || p.getFileName().toString().contains(".restoring-")).toList(), "nothing moved aside or staged");
+    }
+
+    // Told --even-if-healthy (and so with the lock free again), the same recovery goes ahead.
+    RecoveryResult r = stub(RecoveryWorkflow.class, "recover-2").recover(new RestoreRequest("lab", "latest",
+        null, null, null, null, null, null, true, null, null));
 
     assertTrue(r.ok(), r.message());
     assertFalse(Files.exists(marker), "the restored data is the backup's");

@@ -10,10 +10,17 @@ package io.stepcarecovery.backup;
  *     acknowledging that the external database is not covered
  * @param workerDeadlineSeconds how long to wait for a worker on the CA host before giving up
  *     (default 600), before anything is stopped
+ * @param expect the CA as the starting side's config describes it; when given, the backup refuses
+ *     before anything is stopped if the worker's config describes it otherwise (default none)
  */
-public record BackupRequest(String ca, String reason, Boolean configOnly, Integer workerDeadlineSeconds) {
+public record BackupRequest(String ca, String reason, Boolean configOnly, Integer workerDeadlineSeconds,
+    io.stepcarecovery.ca.CaView expect) {
   public BackupRequest(String ca, String reason) {
-    this(ca, reason, null, null);
+    this(ca, reason, null, null, null);
+  }
+
+  public BackupRequest(String ca, String reason, Boolean configOnly, Integer workerDeadlineSeconds) {
+    this(ca, reason, configOnly, workerDeadlineSeconds, null);
   }
 
   @com.fasterxml.jackson.annotation.JsonIgnore

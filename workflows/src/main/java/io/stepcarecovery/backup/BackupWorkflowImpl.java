@@ -8,6 +8,7 @@ import io.stepcarecovery.ca.CaServiceActivities;
 import io.stepcarecovery.ca.CaStarter;
 import io.stepcarecovery.ca.HostGate;
 import io.stepcarecovery.ca.LockReport;
+import io.stepcarecovery.ca.SameConfig;
 import io.stepcarecovery.ca.ServiceStatus;
 import io.stepcarecovery.ca.StopReport;
 import io.stepcarecovery.probe.ProbeActivities;
@@ -33,6 +34,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   static final String PRUNE_KEEPS_NEW = "prune-keeps-new";
+  static final String SAME_CONFIG = "same-config";
   static final int PREFLIGHT = 1, STOP = 2, SNAPSHOT = 3, START = 4, HEALTH = 5, ARCHIVE = 6,
       PUBLISH = 7, PRUNE = 8;
 
@@ -65,6 +67,11 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     progress.running(PREFLIGHT, request.ca());
     CaDescription ca = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED,
         ActivityPlans.QUICK, progress.summary(PREFLIGHT, request.ca())).describe(request.ca());
+    // Version 1: the worker's view of the CA compared with the command's, before anything stops.
+    if (Workflow.getVersion(SAME_CONFIG, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      SameConfig.check(progress, PREFLIGHT, ca, request.expect(), ActivityPlans.stub(ProbeActivities.class,
+          TaskQueues.SHARED, ActivityPlans.QUICK, progress.summary(PREFLIGHT, "config of " + ca.name())));
+    }
     String host = TaskQueues.forHost(ca.host());
     String where = ca.name() + " on " + ca.host();
     BackupPlan plan;

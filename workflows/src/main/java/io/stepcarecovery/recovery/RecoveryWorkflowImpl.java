@@ -63,7 +63,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
         : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
             progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
     CaDescription ca = platform.ca();
-    RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
+    RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request, true);
     List<ChecklistItem> checklist = new ArrayList<>();
 
     if (r.startFailure() != null) {

@@ -9,6 +9,8 @@ import java.util.List;
  *     be one of the CA's own paths on the restoring host
  * @param allowPaths the paths the operator allowed beyond the host's own (--allow-path), so a
  *     later step re-checks the roots against the same allowance; may be null
+ * @param reason why the backup was made, from its verified manifest (operator text: shown only
+ *     through TerminalText); may be null
  */
 public record RestorePlan(
     String backupId,
@@ -20,10 +22,16 @@ public record RestorePlan(
     List<String> roots,
     long files,
     long bytes,
-    List<String> allowPaths) {
+    List<String> allowPaths,
+    String reason) {
 
   public RestorePlan(String backupId, String archive, String sha256, String createdAt, String dbType,
       String rootFingerprint, List<String> roots, long files, long bytes) {
-    this(backupId, archive, sha256, createdAt, dbType, rootFingerprint, roots, files, bytes, null);
+    this(backupId, archive, sha256, createdAt, dbType, rootFingerprint, roots, files, bytes, null, null);
+  }
+
+  public RestorePlan(String backupId, String archive, String sha256, String createdAt, String dbType,
+      String rootFingerprint, List<String> roots, long files, long bytes, List<String> allowPaths) {
+    this(backupId, archive, sha256, createdAt, dbType, rootFingerprint, roots, files, bytes, allowPaths, null);
   }
 }

@@ -15,6 +15,8 @@ import io.stepcarecovery.progress.Progress;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import io.stepcarecovery.probe.CurrentHealth;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +34,8 @@ public final class RestoreProcedure {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final int HEALTH_TIMEOUT_SECONDS = 45;
   static final String ONE_VERIFIED_PASS = "one-verified-pass";
+  static final String GUARDS = "guards";
+  static final String APPROVAL_DEADLINE = "approval-deadline";
 
   /** Which progress step each part of the procedure reports on. */
   public record StepNumbers(int verify, int approval, int stage, int stop, int swap, int start) {}
@@ -49,6 +53,7 @@ public final class RestoreProcedure {
   private PlannedRestore planned;
   private boolean approved;
   private String aborted;
+  private CurrentHealth healthBefore;
 
   public RestoreProcedure(Progress progress, StepNumbers steps) {
     this.progress = progress;
@@ -84,10 +89,22 @@ public final class RestoreProcedure {
     aborted = reason == null || reason.isBlank() ? "aborted" : reason;
   }
 
-  public Restored restoreAndStart(CaDescription ca, RestoreRequest request) {
+  /**
+   * @param refuseHealthy refuse, before anything changes, when the CA serves (recovery) unless
+   *     the request says evenIfHealthy
+   */
+  public Restored restoreAndStart(CaDescription ca, RestoreRequest request, boolean refuseHealthy) {
     String host = TaskQueues.forHost(ca.host());
     String where = ca.name() + " on " + ca.host();
     String tag = TAG.format(Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    // Version 1: the guards (same config on both sides, the CA's health) before the lock.
+    if (Workflow.getVersion(GUARDS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      progress.running(steps.verify(), where, "checking the CA's health before anything changes");
+      RestoreGuards guards = new RestoreGuards(progress, steps.verify());
+      guards.sameConfig(ca, request);
+      healthBefore = guards.health(ca, refuseHealthy && request.refusesHealthy());
+      log.info("CA {} before the restore: {}", ca.name(), healthBefore.detail());
+    }
 
     RestoreActivities files = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
         progress.summary(steps.stage(), where));
@@ -161,13 +178,29 @@ public final class RestoreProcedure {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       throw e;
     }
-    planned = PlannedRestore.of(plan, tag);
+    planned = PlannedRestore.of(plan, tag, healthBefore);
     progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
 
     if (request.needsApproval()) {
-      progress.running(steps.approval(), where, "waiting for approve or abort (signal)");
-      Workflow.await(() -> approved || aborted != null);
+      // Version 1: the gate has a deadline; unanswered, the run ends with nothing changed (the
+      // lock is released by the workflow's finally). Version 0 waited for ever.
+      if (Workflow.getVersion(APPROVAL_DEADLINE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        int seconds = request.approvalTimeoutOrDefault();
+        String until = DateTimeFormatter.ISO_INSTANT.format(
+            Instant.ofEpochMilli(Workflow.currentTimeMillis()).plusSeconds(seconds));
+        planned = planned.withDeadline(until);
+        progress.running(steps.approval(), where, "waiting for approve or abort (signal) until " + until);
+        if (!Workflow.await(Duration.ofSeconds(seconds), () -> approved || aborted != null)) {
+          String why = "not approved within " + seconds + " s (until " + until + "): nothing changed";
+          progress.failed(steps.approval(), why);
+          throw ApplicationFailure.newNonRetryableFailure("restore not approved before its deadline; "
+              + why + ", the CA lock released", "ApprovalExpired");
+        }
+      } else {
+        progress.running(steps.approval(), where, "waiting for approve or abort (signal)");
+        Workflow.await(() -> approved || aborted != null);
+      }
       if (aborted != null) {
         progress.failed(steps.approval(), "aborted: " + aborted);
         throw ApplicationFailure.newNonRetryableFailure("restore aborted before anything changed: "
@@ -232,7 +265,7 @@ public final class RestoreProcedure {
       }).run();
       throw e;
     }
-    planned = PlannedRestore.of(plan, tag);
+    planned = PlannedRestore.of(plan, tag, healthBefore);
     progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
     if (steps.approval() != steps.verify()) {

@@ -18,12 +18,37 @@ import java.util.List;
  * @param allowPaths absolute paths beyond the restoring host's own ($STEPPATH and what its live
  *     ca.json names) that the restore may write: for a new host whose ca.json is gone and whose
  *     CA keeps data outside $STEPPATH (default none)
+ * @param evenIfHealthy recovery only: go ahead although the CA answers /health and an ACME
+ *     new-nonce (default false: a recovery of a serving CA is refused before anything changes)
+ * @param approvalTimeoutSeconds how long the approval gate waits before the run ends with
+ *     nothing changed (default 3600)
+ * @param expect the CA as the starting side's config describes it; when given, the run refuses
+ *     before anything changes if the worker's config describes it otherwise (default none)
  */
 public record RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
     Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds,
-    List<String> allowPaths) {
+    List<String> allowPaths, Boolean evenIfHealthy, Integer approvalTimeoutSeconds,
+    io.stepcarecovery.ca.CaView expect) {
+  public static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 3600;
+
   public RestoreRequest(String ca, String backup) {
     this(ca, backup, null, null, null, null, null, null);
+  }
+
+  public RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
+      Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds,
+      List<String> allowPaths) {
+    this(ca, backup, rollback, approval, allowForeignRoot, clearAcmeAccount, workerDeadlineSeconds,
+        allowPaths, null, null, null);
+  }
+
+  public boolean refusesHealthy() {
+    return !Boolean.TRUE.equals(evenIfHealthy);
+  }
+
+  public int approvalTimeoutOrDefault() {
+    return approvalTimeoutSeconds == null || approvalTimeoutSeconds <= 0 ? DEFAULT_APPROVAL_TIMEOUT_SECONDS
+        : approvalTimeoutSeconds;
   }
 
   public RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,

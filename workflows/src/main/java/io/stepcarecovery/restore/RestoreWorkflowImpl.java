@@ -54,7 +54,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
             progress.summary(VERIFY, request.ca())).describe(request.ca())
         : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
             progress.summary(VERIFY, request.ca())).describe(request.ca());
-    RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request);
+    RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request, false);
 
     progress.running(VALIDATE, ca.url());
     List<ChecklistItem> checklist = new ArrayList<>();
