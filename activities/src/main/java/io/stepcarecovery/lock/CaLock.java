@@ -16,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,7 +195,13 @@ public final class CaLock {
             + io.stepcarecovery.config.StepcaRecoveryConfig.DEFAULT_LOCK_DIR + ")");
       }
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+          throw new ConfigException("cannot create the lock directory " + dir + " (" + e + "): set lockDir"
+              + " in the config to a directory the worker's user may write on the CA host (with systemd:"
+              + " RuntimeDirectory=stepca-recovery gives /run/stepca-recovery to the unit's user)");
+        }
       }
       try (FileChannel guard = FileChannel.open(dir.resolve(".guard"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
@@ -218,11 +223,5 @@ public final class CaLock {
     public BusyException(String message) {
       super(message);
     }
-  }
-
-  public Optional<LockRecord> holder() {
-    State s = state();
-    return Optional.ofNullable(s instanceof State.Held h ? h.holder() : s instanceof State.Stale st
-        ? st.holder() : s instanceof State.Foreign f ? f.holder() : null);
   }
 }

@@ -53,6 +53,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void runLocksLiveOnTheCaHostUnderRunByDefaultOrWhereLockDirSays() throws Exception {
+    assertEquals(Path.of("/run/stepca-recovery"), ConfigLoader.load(write(GOOD)).lockDirOrDefault());
+    assertEquals(Path.of("/var/lib/locks"), ConfigLoader.load(write("lockDir: /var/lib/locks\n" + GOOD)).lockDirOrDefault());
+    String msg = error("lockDir: run/locks\n" + GOOD);
+    assertTrue(msg.contains("'lockDir'") && msg.contains("absolute"), msg);
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsPath() throws Exception {
     String msg = error(GOOD.replace("keep: 14", "keep: 14, kepe: 3"));
     assertTrue(msg.contains("unknown key 'cas[0].backups.kepe'") && msg.contains("keep"), msg);
