@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it is removed, not kept as {@code *.rejected}, and the failure says so. Real lab; Temporal is
  * its test server.
  */
+@Tag("lab")
 class FailedBackupLeftoversTest {
   @TempDir Path tmp;
 
