@@ -238,29 +238,6 @@ class ComposeFileTest {
         + " start after " + INIT + " has created the CA");
   }
 
-  /**
-   * After the CA's data is lost, `docker compose up` must not create a new CA in its place: a
-   * new root, and a healthy CA that recover refuses to replace. The trust anchor (written once by
-   * step-ca-trust) says the CA existed; the init job refuses when it is there and ca.json is not.
-   */
-  @Test
-  void stepCaInitRefusesToReplaceALostCa() {
-    Path anchor = ca.rootCert();
-    ComposeFile.Mount inWorker = compose.mountContaining("worker", anchor).orElseThrow();
-    ComposeFile.Mount inInit = compose.mountContaining(INIT, anchor).orElseThrow(() -> new AssertionError(
-        "compose service " + INIT + " mounts nothing at " + anchor + " (cas[0].rootCert, the trust"
-            + " anchor): it cannot tell a first start from a lost CA; its mounts: " + compose.mounts(INIT)));
-    assertEquals(inWorker.source(), inInit.source(), "the volume holding the trust anchor " + anchor
-        + " in compose service " + INIT + " vs in the worker");
-    assertTrue(inInit.readOnly(), "compose service " + INIT + " should mount the trust volume read-only");
-    String script = String.join("\n", compose.entrypoint(INIT));
-    int guard = script.indexOf("-s " + anchor);
-    int init = script.indexOf("step ca init");
-    assertTrue(guard >= 0 && guard < init && script.substring(guard, init).contains("exit 1"),
-        "the entrypoint of compose service " + INIT + " should exit 1 when " + anchor + " exists"
-            + " (and ca.json does not), before it runs step ca init: " + script);
-  }
-
   /** The secret a password-file flag of step ca init (compose service INIT) names. */
   static String initSecret(String flag) {
     String file = compose.flag(INIT, flag);
