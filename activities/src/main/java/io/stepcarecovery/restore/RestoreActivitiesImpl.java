@@ -44,7 +44,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       StoredBackup stored = BackupLookup.find(store, ca, backup);
       List<Path> hint = BackupVerifier.rootsHint(c, stored, allowForeignRoot, RestoreTargets.of(c, allowPaths));
       if (hint == null) {
-        // No usable hint: the two reads of an approval-gated restore, in one activity (a hint
+        // No usable hint: verify, then stage, two reads in one activity (a hint
         // naming a path that is not this CA's is refused by that verification, unwritten).
         RestorePlan plan = BackupVerifier.verify(c, ca, stored.backupId(), allowForeignRoot, allowPaths);
         stageChecked(c, plan, tag);
