@@ -183,17 +183,13 @@ class RestoreOrchestrationTest {
         () -> wf.restore(guarded(null, true, 120, null)));
     assertEquals("ApprovalExpired", failureType(e));
     assertEquals(List.of("lockCa", "verifyAndStage", "discardStaging", "unlockCa"), hostChanges());
-    assertFalse(fake.calls.contains("stopCa"), "the CA was never stopped: " + fake.calls);
-    assertNull(fake.lockedBy);
-    assertTrue(fake.running);
-    assertEquals("live", fake.live);
+    assertLiveDataUntouched();
   }
 
   @Test
   void anAbortedGateDiscardsTheStagingReleasesTheLockAndNeverStopsTheCa() throws Exception {
-    RestoreWorkflow wf = stub(RestoreWorkflow.class, "restore-aborted");
-    io.temporal.client.WorkflowClient.start(wf::restore, guarded(null, true, 3600, null));
-    PlannedRestore planned = awaitPlanned(wf);
+    RestoreWorkflow wf = atTheGate("restore-aborted");
+    PlannedRestore planned = wf.plannedRestore();
     assertEquals("b1", planned.backupId());
     assertTrue(planned.approvalDeadline() != null, "the prompt shows until when the gate waits");
     assertTrue(fake.calls.contains("verifyAndStage"), "verified and staged before the gate: " + fake.calls);
@@ -204,17 +200,12 @@ class RestoreOrchestrationTest {
     assertTrue(io.stepcarecovery.Failures.rootMessage(e).contains("changed my mind"),
         io.stepcarecovery.Failures.rootMessage(e));
     assertEquals(List.of("lockCa", "verifyAndStage", "discardStaging", "unlockCa"), hostChanges());
-    assertFalse(fake.calls.contains("stopCa"), fake.calls.toString());
-    assertNull(fake.lockedBy);
-    assertTrue(fake.running);
-    assertEquals("live", fake.live);
+    assertLiveDataUntouched();
   }
 
   @Test
   void anApprovedRestoreStopsSwapsAndStartsInOrderAfterTheGate() throws Exception {
-    RestoreWorkflow wf = stub(RestoreWorkflow.class, "restore-approved");
-    io.temporal.client.WorkflowClient.start(wf::restore, guarded(null, true, 3600, null));
-    awaitPlanned(wf);
+    RestoreWorkflow wf = atTheGate("restore-approved");
     assertFalse(fake.calls.contains("stopCa"), "the CA runs while the gate waits: " + fake.calls);
     wf.approve("tester");
     RestoreResult r = env.getWorkflowClient().newUntypedWorkflowStub("restore-approved")
@@ -238,16 +229,29 @@ class RestoreOrchestrationTest {
     assertEquals("live", fake.live);
   }
 
-  /** Waits (in real time; the gate's timer waits in workflow time) until the gate asks. */
-  private PlannedRestore awaitPlanned(RestoreWorkflow wf) throws InterruptedException {
+  /**
+   * Starts a restore with an approval gate and waits (in real time; the gate's timer runs in
+   * workflow time) until the gate asks.
+   */
+  private RestoreWorkflow atTheGate(String id) throws InterruptedException {
+    RestoreWorkflow wf = stub(RestoreWorkflow.class, id);
+    io.temporal.client.WorkflowClient.start(wf::restore, guarded(null, true, 3600, null));
     for (int i = 0; i < 200; i++) {
       PlannedRestore p = wf.plannedRestore();
       if (p != null && p.approvalDeadline() != null) {
-        return p;
+        return wf;
       }
       Thread.sleep(50);
     }
     throw new AssertionError("the gate never opened: " + fake.calls);
+  }
+
+  /** The CA was never stopped, serves its live data, and is not locked. */
+  private void assertLiveDataUntouched() {
+    assertFalse(fake.calls.contains("stopCa"), "the CA was never stopped: " + fake.calls);
+    assertTrue(fake.running);
+    assertEquals("live", fake.live);
+    assertNull(fake.lockedBy, "the lock is released");
   }
 
   @Test
