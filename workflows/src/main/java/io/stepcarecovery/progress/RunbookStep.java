@@ -1,0 +1,17 @@
+package io.stepcarecovery.progress;
+
+/**
+ * One step of a workflow's runbook, implemented by an enum per workflow so that a step's number
+ * and its label are written once, side by side: the number is the constant's position (from 1),
+ * the label what a watcher reads (the CLI and the Temporal UI show it).
+ */
+public interface RunbookStep {
+  /** Implemented by every enum. */
+  int ordinal();
+
+  String label();
+
+  default int number() {
+    return ordinal() + 1;
+  }
+}
