@@ -32,13 +32,15 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   static final String CONCURRENT_FINAL_CHECKS = "concurrent-final-checks";
   static final String LOCAL_DESCRIBE = "local-describe";
 
-  private final Progress progress = new Progress(List.of(
+  /** The steps, in order: what the progress query reports, and what the CLI draws before the run starts. */
+  public static final List<String> STEPS = List.of(
       "Restore Step-CA data",
       "Start Step-CA",
       "Validate ACME directory",
       "Validate certificate issuance",
       "Restart the ingress", // which one (Traefik, nginx) is the step's target, from the config
-      "Confirm application HTTPS"));
+      "Confirm application HTTPS");
+  private final Progress progress = new Progress(STEPS);
   private final RestoreProcedure procedure = new RestoreProcedure(progress,
       new RestoreProcedure.StepNumbers(RESTORE, RESTORE, RESTORE, RESTORE, RESTORE, START));
 

@@ -22,7 +22,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   static final String CONCURRENT_CHECKLIST = "concurrent-checklist";
   static final String LOCAL_DESCRIBE = "local-describe";
 
-  private final Progress progress = new Progress(List.of(
+  /** The steps, in order: what the progress query reports, and what the CLI draws before the run starts. */
+  public static final List<String> STEPS = List.of(
       "Fetch and verify backup",
       "Approval",
       "Stage restored data (CA still running)",
@@ -30,7 +31,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       "Move live data aside, put backup in place",
       "Start CA",
       "Validate: service, ACME, trust, issuance",
-      "Roll back"));
+      "Roll back");
+  private final Progress progress = new Progress(STEPS);
   private final RestoreProcedure procedure = new RestoreProcedure(progress,
       new RestoreProcedure.StepNumbers(VERIFY, APPROVAL, STAGE, STOP, SWAP, START));
 
