@@ -10,20 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The newest badger value log of a snapshot, taken in two steps so that the CA is not stopped
  * while it is copied: while stopped, a hard link and what the file was (its size, modification
- * time and the SHA-256 of its last MiB), written beside the snapshot ({@code snapshot.pending});
- * after the CA is back, {@link #finish} copies the first {@code size} bytes through that link into
- * a file of the snapshot's own and checks the tail again. The snapshot then holds exactly the
- * stopped CA's file. At 500 MB of CA data this file is nearly all of it (one value log grows to
+ * time, and a copy of its last MiB made by the kernel), written beside the snapshot ({@code
+ * snapshot.pending}, {@code snapshot.pending.N}); after the CA is back, {@link #finish} copies the
+ * first {@code size} bytes through that link into a file of the snapshot's own and compares its
+ * last MiB with the one kept at the stop (no hashing while stopped: a cold JVM hashes slowly).
+ * The snapshot then holds exactly the stopped CA's file. At 500 MB of CA data this file is nearly all of it (one value log grows to
  * 1 GB before it is sealed).
  *
  * <p>Why the first {@code size} bytes are still the stopped CA's when {@link #finish} reads them
@@ -34,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * only by value-log GC, which step-ca never runs, and {@code deleteLogFile} unlinks (the link
  * keeps the inode). The one rewrite is {@code replayLog} cutting a torn tail off when the
  * {@code Truncate} option is set, after a crash: a clean stop leaves no torn tail, and if the
- * file is ever shorter than recorded or its last MiB differs, {@link #finish} refuses the backup
+ * file is ever shorter than recorded or its last MiB differs from the copy kept at the stop, {@link #finish} refuses the backup
  * instead of storing something else. (An {@code .sst} is different: badger truncates a table to
  * zero before deleting it, which is why tables are still copied while the CA is stopped.)
  */
@@ -60,7 +59,9 @@ final class ActiveValueLogs {
       return false;
     }
     long size = Files.size(target);
-    lines.add(size + "\t" + mtime.to(TimeUnit.NANOSECONDS) + "\t" + tailSha256(target, size) + "\t"
+    long from = Math.max(0, size - TAIL);
+    copyRange(target, from, size - from, tailFile(snapshotDir, lines.size()));
+    lines.add(size + "\t" + mtime.to(TimeUnit.NANOSECONDS) + "\t" + from + "\t"
         + snapshotDir.relativize(target)); // the path last: it may hold any character but a newline
     return true;
   }
@@ -93,27 +94,23 @@ final class ActiveValueLogs {
     }
     long copied = 0;
     Path tmp = snapshotDir.resolveSibling(snapshotDir.getFileName() + ".finishing");
-    for (String line : Files.readAllLines(pending, StandardCharsets.UTF_8)) {
-      String[] f = line.split("\t", 4);
+    List<String> entries = Files.readAllLines(pending, StandardCharsets.UTF_8);
+    for (int i = 0; i < entries.size(); i++) {
+      String[] f = entries.get(i).split("\t", 4);
       Path target = snapshotDir.resolve(f[3]).normalize();
       if (!target.startsWith(snapshotDir)) {
         throw new IOException(pending + " names a path outside the snapshot: " + f[3]);
       }
       long size = Long.parseLong(f[0]);
-      if (Files.size(target) < size || !tailSha256(target, size).equals(f[2])) {
-        throw new IOException(target + " changed after the snapshot (badger rewrote the value log the"
-            + " snapshot links): the snapshot cannot be completed; run the backup again");
+      long from = Long.parseLong(f[2]);
+      if (Files.size(target) < size) {
+        throw changed(target);
       }
       Files.deleteIfExists(tmp);
-      try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ);
-          FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-        for (long pos = 0; pos < size; ) {
-          long n = in.transferTo(pos, size - pos, out);
-          if (n <= 0) {
-            throw new IOException(target + " ended at " + pos + " of " + size + " bytes while copied");
-          }
-          pos += n;
-        }
+      copyRange(target, 0, size, tmp);
+      if (!Arrays.equals(read(tmp, from, size - from), Files.readAllBytes(tailFile(snapshotDir, i)))) {
+        Files.delete(tmp);
+        throw changed(target);
       }
       // the file's metadata, as the stopped CA left it (an append since moved its mtime)
       Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
@@ -122,29 +119,47 @@ final class ActiveValueLogs {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       copied += size;
     }
+    for (int i = 0; i < entries.size(); i++) {
+      Files.deleteIfExists(tailFile(snapshotDir, i));
+    }
     Files.delete(pending);
     return copied;
   }
 
-  /** SHA-256 of the last MiB before {@code size} (the whole file when smaller). */
-  private static String tailSha256(Path file, long size) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    long from = Math.max(0, size - TAIL);
-    ByteBuffer buf = ByteBuffer.allocate((int) (size - from));
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (buf.hasRemaining()) {
-        if (in.read(buf, from + buf.position()) < 0) {
-          break; // shorter than recorded: the digest differs
+  private static IOException changed(Path target) {
+    return new IOException(target + " changed after the snapshot (badger rewrote the value log the"
+        + " snapshot links): the snapshot cannot be completed; run the backup again");
+  }
+
+  /** Where the last MiB of the n-th linked log is kept, beside the snapshot. */
+  private static Path tailFile(Path snapshotDir, int n) {
+    Path pending = pendingFile(snapshotDir);
+    return pending.resolveSibling(pending.getFileName() + "." + n);
+  }
+
+  /** Bytes [from, from + count) of a file into a new file, by the kernel (sendfile). */
+  private static void copyRange(Path source, long from, long count, Path target) throws IOException {
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (long done = 0; done < count; ) {
+        long n = in.transferTo(from + done, count - done, out);
+        if (n <= 0) {
+          throw new IOException(source + " ended at " + (from + done) + " of " + (from + count) + " bytes");
         }
+        done += n;
       }
     }
-    buf.flip();
-    sha.update(buf);
-    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** Bytes [from, from + count) of a file; null when it ends before. */
+  private static byte[] read(Path file, long from, long count) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) count);
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (buf.hasRemaining() && in.read(buf, from + buf.position()) >= 0) {
+        // until full, or the end of the file
+      }
+    }
+    return buf.hasRemaining() ? null : buf.array();
   }
 }
