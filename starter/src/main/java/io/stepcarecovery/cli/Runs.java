@@ -59,7 +59,7 @@ final class Runs {
       }
       FirstTaskWatch.await(session, id, ctx, err);
       try {
-        return follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts);
+        return follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts, ctx.plannedSteps());
       } catch (WorkflowFailedException e) {
         // the worker's config means another CA than this command's: a config error (exit 2)
         if (ConfigMismatch.is(e)) {
@@ -73,9 +73,10 @@ final class Runs {
 
   /** Follows the steps until the result is in; after a signal, says what is left and exits. */
   private static <R> R follow(TemporalSession session, WorkflowStub stub, String id, Class<R> type,
-      boolean json, PrintWriter out, WhileRunning whileRunning, InterruptedRun onSignal, Interrupts interrupts)
-      throws Exception {
-    try (Follower f = json ? null : new Follower(session.client(), id, out, Follower.modeFor(System.console() != null))) {
+      boolean json, PrintWriter out, WhileRunning whileRunning, InterruptedRun onSignal, Interrupts interrupts,
+      java.util.List<String> planned) throws Exception {
+    try (Follower f = json ? null
+        : new Follower(session.client(), id, out, Follower.modeFor(System.console() != null), planned)) {
       whileRunning.run();
       R result = result(stub, type, interrupts);
       if (!interrupts.signalled()) {
