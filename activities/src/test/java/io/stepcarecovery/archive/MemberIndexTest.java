@@ -352,5 +352,39 @@ class MemberIndexTest {
     assertTrue(index(a).orElseThrow().segments().size() > 90);
     ArchiveReader.Verified v = readBoth(a);
     assertTrue(v.bytes() > big.length);
+
+    // a sink that fails half way (a full disk): its failure is what the caller sees, and the
+    // reader and every inflating thread are stopped and joined
+    java.io.IOException full = new java.io.IOException("No space left on device");
+    ArchiveReader.Sink failing = new ArchiveReader.Sink() {
+      @Override
+      public void directory(String path, int mode) {}
+
+      @Override
+      public java.io.OutputStream file(String path, int mode) {
+        return new java.io.OutputStream() {
+          long n;
+
+          @Override
+          public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws java.io.IOException {
+            if ((n += len) > (1 << 20)) {
+              throw full;
+            }
+          }
+        };
+      }
+
+      @Override
+      public void symlink(String path, String target) {}
+    };
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> ArchiveReader.read(a, Limits.DEFAULT, failing, b -> {}));
+    assertTrue(e.getCause() == full, String.valueOf(e.getCause()));
+    assertFalse(inflating(), "after a sink failed mid-file");
   }
 }
