@@ -143,9 +143,10 @@ public final class ArchiveReader {
   }
 
   /**
-   * The decompressed stream: across cores when the archive carries a valid {@link MemberIndex}
-   * (never under an encryption layer, whose members are inside the ciphertext), else member
-   * after member on one thread, as for archives written before the index existed.
+   * The decompressed stream: across cores when the archive carries a valid {@link MemberIndex},
+   * else member after member on one thread, as for archives written before the index existed.
+   * Under a layer always sequentially: a decryption (the members are inside the ciphertext) or a
+   * signature check (it must see the file as one stream, as the sequential path gives it).
    */
   private static InflatedStream inflate(Path archive, long size, Layer layer, MessageDigest whole)
       throws IOException {
