@@ -67,6 +67,15 @@ for kind, name in (("pj_restore_worker", "worker"), ("pj_restore_embedded", "emb
         row(f"  [{name}] peak RSS (MB)", med("rb_restore", "rss_kb") / 1024, med(kind, "rss_kb") / 1024)
     else:
         row(f"  [{name}] CLI peak RSS (MB)", med("rb_restore", "rss_kb") / 1024, med(kind, "rss_kb") / 1024)
+if rows.get("restic_restore"):
+    # the issue's target: the project's wall to a healthy CA against `restic restore` plus
+    # step-ca's own start to /health (restic's stop, rm and chown left out, as the target says)
+    rs = med("restic_restore", "restore") + med("restic_restore", "start") + med("restic_restore", "health")
+    print("  restic restore: " + " ".join(f"{k}={fmt(med('restic_restore', k))}"
+          for k in ("stop", "rm", "restore", "chown", "start", "health", "load")))
+    for kind, name in (("pj_restore_worker", "worker"), ("pj_restore_embedded", "embedded")):
+        if rows.get(kind):
+            row(f"  [{name}] to healthy vs restic+start", rs, med(kind, "healthy"))
 if rows.get("pj_worker"):
     row("worker process peak RSS (MB)", float("nan"), med("pj_worker", "rss_kb") / 1024, ratio=False)
 print()

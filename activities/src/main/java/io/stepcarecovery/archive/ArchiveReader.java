@@ -1,21 +1,21 @@
 package io.stepcarecovery.archive;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Reads a backup archive without trusting it: every entry name, type and size is checked as it
@@ -102,16 +102,7 @@ public final class ArchiveReader {
     ExpansionBudget budget = new ExpansionBudget(archive, limits);
     Map<String, String> hashes = new HashMap<>();
     byte[] manifestJson = null;
-    try (InputStream raw = Files.newInputStream(archive);
-        DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), whole);
-        // Counting does not support mark/reset, so gzip buffers on top of it and every byte
-        // passes the digest exactly once.
-        CountingInputStream compressed = new CountingInputStream(digest);
-        InputStream payload = layer.open(compressed);
-        GzipCompressorInputStream gz = new GzipCompressorInputStream(payload, true);
-        // Inflate (and the whole-file digest under it) on a thread of its own, a few bounded
-        // chunks ahead of the tar parsing, per-file hashing and writing on this one.
-        InflatingStream inflated = new InflatingStream(gz, compressed, payload, digest);
+    try (InflatedStream inflated = inflate(archive, size, layer, whole);
         TarHeaderGuard tar = new TarHeaderGuard(archive, inflated)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
@@ -151,9 +142,30 @@ public final class ArchiveReader {
         budget.bytes());
   }
 
+  /**
+   * The decompressed stream: across cores when the archive carries a valid {@link MemberIndex},
+   * else member after member on one thread, as for archives written before the index existed.
+   * Under a layer always sequentially: a decryption (the members are inside the ciphertext) or a
+   * signature check (it must see the file as one stream, as the sequential path gives it).
+   */
+  private static InflatedStream inflate(Path archive, long size, Layer layer, MessageDigest whole)
+      throws IOException {
+    if (layer == Layer.NONE) {
+      Optional<MemberIndex> index;
+      try (FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ)) {
+        index = MemberIndex.find(ch, size);
+      }
+      if (index.isPresent()) {
+        return new ParallelInflatingStream(archive, index.get(), whole,
+            ParallelGzipOutputStream.defaultThreads());
+      }
+    }
+    return InflatingStream.open(archive, layer, whole);
+  }
+
   /** One file's content from the tar into {@code target}, counted and hashed; its SHA-256 in hex. */
   private static String copy(TarHeaderGuard tar, EntryGuard.Entry entry, OutputStream target,
-      ExpansionBudget budget, InflatingStream inflated, LongConsumer progress) throws IOException {
+      ExpansionBudget budget, InflatedStream inflated, LongConsumer progress) throws IOException {
     MessageDigest sha = ArchiveWriter.sha256();
     try (OutputStream out = target) {
       long copied = HashingCopy.copy(tar, out, sha, n -> {
@@ -171,7 +183,7 @@ public final class ArchiveReader {
    * Drains what follows the tar end (padding, gzip trailer) so the checksum covers the file.
    * Only zeros may follow, and they count against the limits: a gzip bomb can hide there.
    */
-  private static void drainTrailer(Path archive, InflatingStream inflated, ExpansionBudget budget)
+  private static void drainTrailer(Path archive, InflatedStream inflated, ExpansionBudget budget)
       throws IOException {
     byte[] buf = new byte[1 << 16];
     for (int n; (n = inflated.read(buf)) > 0; ) {

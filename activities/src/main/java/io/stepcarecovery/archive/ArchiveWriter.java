@@ -31,7 +31,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * Writes a snapshot as tar.gz with the manifest as last entry. Entry names are the original
  * absolute paths without the leading slash, so plain {@code tar -xzf FILE -C /} restores it.
  * The gzip is deflated across cores as a sequence of gzip members ({@link
- * ParallelGzipOutputStream}); the SHA-256 covers the whole file as written.
+ * ParallelGzipOutputStream}), ended by a {@link MemberIndex} of them that plain gzip and tar
+ * skip and restore uses to inflate them in parallel; the SHA-256 covers the whole file as
+ * written.
  */
 public final class ArchiveWriter {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -85,7 +87,7 @@ public final class ArchiveWriter {
         DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), whole);
         OutputStream payload = layer.wrap(digest);
         ParallelGzipOutputStream gz = new ParallelGzipOutputStream(payload, LEVEL,
-            ParallelGzipOutputStream.DEFAULT_CHUNK, ParallelGzipOutputStream.defaultThreads());
+            ParallelGzipOutputStream.DEFAULT_CHUNK, ParallelGzipOutputStream.defaultThreads(), true);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

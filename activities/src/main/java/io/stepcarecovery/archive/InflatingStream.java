@@ -1,10 +1,16 @@
 package io.stepcarecovery.archive;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The decompressed stream, inflated on its own thread: at most {@link #DEPTH} chunks of
@@ -14,11 +20,9 @@ import java.util.concurrent.BlockingQueue;
  * stops the inflating thread and waits for it. Each chunk carries the compressed byte count
  * at the time it was inflated, so the ratio check sees what it saw without the thread.
  */
-final class InflatingStream extends InputStream {
+final class InflatingStream extends InflatedStream {
   static final int CHUNK = 1 << 18;
   static final int DEPTH = 8;
-  /** The name of the inflating thread, which a test looks for to prove it never outlives a read. */
-  static final String THREAD = "archive-inflate";
   private static final Chunk END = new Chunk(null, 0, 0, null);
   private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(DEPTH + 1);
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH);
@@ -27,6 +31,8 @@ final class InflatingStream extends InputStream {
   private Chunk current;
   private int pos;
   private long compressedSoFar;
+  /** gzip and the streams under it, closed with this one. */
+  private InputStream file;
 
   private record Chunk(byte[] buf, int len, long compressed, Throwable failure) {}
 
@@ -72,7 +78,31 @@ final class InflatingStream extends InputStream {
     thread.start();
   }
 
+  /**
+   * The whole archive, member after member, through {@code layer}: every byte of the file
+   * passes {@code whole} exactly once, also what follows the last gzip member.
+   */
+  static InflatingStream open(Path archive, ArchiveReader.Layer layer, MessageDigest whole)
+      throws IOException {
+    InputStream raw = Files.newInputStream(archive);
+    try {
+      DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), whole);
+      // Counting does not support mark/reset, so gzip buffers on top of it and every byte
+      // passes the digest exactly once.
+      CountingInputStream compressed = new CountingInputStream(digest);
+      InputStream payload = layer.open(compressed);
+      GzipCompressorInputStream gz = new GzipCompressorInputStream(payload, true);
+      InflatingStream s = new InflatingStream(gz, compressed, payload, digest);
+      s.file = gz; // closes payload, digest and file in turn
+      return s;
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
   /** Compressed bytes consumed when the chunk being read was inflated. */
+  @Override
   long compressed() {
     return compressedSoFar;
   }
@@ -145,6 +175,9 @@ final class InflatingStream extends InputStream {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (file != null) {
+      file.close(); // after the join: the inflating thread no longer reads it
     }
   }
 }
