@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Renders runbook steps as lines a person reads: pending, running (elapsed, attempt), done, failed. */
+/**
+ * Renders runbook steps as lines a person reads: pending, running (elapsed, attempt), done, failed,
+ * skipped, cancelled.
+ */
 final class ProgressView {
   /** What the server says about the activity a running step is on. */
   record Attempt(int number, String lastFailure) {}
@@ -62,6 +65,7 @@ final class ProgressView {
         }
       }
       case FAILED -> b.append("  FAILED: ").append(s.detail());
+      case CANCELLED -> b.append("  cancelled").append(s.detail().isEmpty() ? "" : " — " + s.detail());
       default -> {
         if (!s.detail().isEmpty()) {
           b.append(" — ").append(s.detail());
@@ -80,6 +84,7 @@ final class ProgressView {
       case FAILED -> "✗";
       case RUNNING -> "▶";
       case SKIPPED -> "-";
+      case CANCELLED -> "⊘";
       case PENDING -> "·";
     };
   }
@@ -110,6 +115,7 @@ final class ProgressView {
         }
       }
       case FAILED -> b.append("  FAILED: ").append(s.detail());
+      case CANCELLED -> b.append("  cancelled").append(s.detail().isEmpty() ? "" : " — " + s.detail());
       default -> {
         if (!s.detail().isEmpty()) {
           b.append(" — ").append(s.detail());

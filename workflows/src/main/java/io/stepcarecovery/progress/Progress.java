@@ -1,5 +1,6 @@
 package io.stepcarecovery.progress;
 
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +49,18 @@ public final class Progress {
     set(number, Step.State.DONE, detail);
   }
 
+  /**
+   * The step ended in failure, or, when this run is being cancelled, was cancelled: a cancelled
+   * activity reaches workflow code as the same {@code ActivityFailure} a failed one does, and the
+   * step's catch block calls this either way. Compensations run in detached scopes, which are not
+   * cancelled: their failures stay failures.
+   */
   public void failed(int number, String detail) {
-    set(number, Step.State.FAILED, detail);
+    set(number, CancellationScope.current().isCancelRequested() ? Step.State.CANCELLED : Step.State.FAILED, detail);
+  }
+
+  public void cancelled(int number, String detail) {
+    set(number, Step.State.CANCELLED, detail);
   }
 
   public void skipped(int number, String detail) {
@@ -65,7 +76,7 @@ public final class Progress {
     for (Step s : steps) {
       String box = switch (s.state()) {
         case DONE -> "[x]";
-        case SKIPPED -> "[-]";
+        case SKIPPED, CANCELLED -> "[-]";
         default -> "[ ]";
       };
       md.append("- ").append(box).append(' ').append(s.number()).append(". ").append(s.title());
@@ -76,6 +87,8 @@ public final class Progress {
         md.append(" — **running**");
       } else if (s.state() == Step.State.FAILED) {
         md.append(" — **FAILED**");
+      } else if (s.state() == Step.State.CANCELLED) {
+        md.append(" — **cancelled**");
       }
       if (!s.detail().isEmpty()) {
         md.append(": ").append(s.detail());
