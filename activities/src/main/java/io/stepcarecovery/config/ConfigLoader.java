@@ -159,8 +159,17 @@ public final class ConfigLoader {
     TemporalConfig temporal = raw.temporal() == null
         ? new TemporalConfig(null, "default", null) : raw.temporal();
     p.absoluteIfSet("lockDir", raw.lockDir());
+    java.time.Duration approvalTimeout = null;
+    if (raw.approvalTimeout() != null) {
+      long seconds = DurationText.seconds(raw.approvalTimeout());
+      if (seconds < 0 || seconds > DurationText.MAX_SECONDS) {
+        p.fail("approvalTimeout", "a positive duration such as 90s, 30m or 2h, at most 168h, got '"
+            + io.stepcarecovery.text.TerminalText.line(raw.approvalTimeout()) + "'");
+      }
+      approvalTimeout = java.time.Duration.ofSeconds(seconds);
+    }
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
-        List.copyOf(services), raw.lockDir());
+        List.copyOf(services), raw.lockDir(), approvalTimeout);
   }
 
   /** Names the key given twice, the map that holds it, and the line of its second time. */
@@ -227,7 +236,7 @@ public final class ConfigLoader {
 
   /** Shapes the YAML may have; unknown keys are refused. */
   record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
-      List<String> services, Path lockDir) {}
+      List<String> services, Path lockDir, String approvalTimeout) {}
 
   private record Problems(Path source) {
     void fail(String key, String expected) {

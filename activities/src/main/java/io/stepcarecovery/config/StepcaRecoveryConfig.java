@@ -1,6 +1,7 @@
 package io.stepcarecovery.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,6 +10,8 @@ import java.util.stream.Collectors;
  *
  * @param lockDir where the per-CA run locks live on the CA host (null: {@link #DEFAULT_LOCK_DIR}).
  *     Never in the backup store: a store may be read-only, a copy, or shared between hosts.
+ * @param approvalTimeout how long a restore or recovery waits at its approval gate (null: the
+ *     CLI's default, {@link #DEFAULT_APPROVAL_TIMEOUT}); --approval-timeout overrides it
  */
 public record StepcaRecoveryConfig(
     Path source,
@@ -16,13 +19,26 @@ public record StepcaRecoveryConfig(
     List<CaConfig> cas,
     List<IngressConfig> ingress,
     List<String> services,
-    Path lockDir) {
+    Path lockDir,
+    Duration approvalTimeout) {
   /** tmpfs: a lock whose holder is gone because the host rebooted is gone with it. */
   public static final Path DEFAULT_LOCK_DIR = Path.of("/run/stepca-recovery");
+
+  /** What a restore waits for approval when neither the command line nor the config says. */
+  public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
   public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
       List<IngressConfig> ingress, List<String> services) {
     this(source, temporal, cas, ingress, services, null);
+  }
+
+  public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
+      List<IngressConfig> ingress, List<String> services, Path lockDir) {
+    this(source, temporal, cas, ingress, services, lockDir, null);
+  }
+
+  public Duration approvalTimeoutOrDefault() {
+    return approvalTimeout == null ? DEFAULT_APPROVAL_TIMEOUT : approvalTimeout;
   }
 
   public Path lockDirOrDefault() {

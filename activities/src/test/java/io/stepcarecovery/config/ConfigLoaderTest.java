@@ -61,6 +61,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theApprovalDeadlineIsAnHourUnlessApprovalTimeoutSays() throws Exception {
+    assertEquals(java.time.Duration.ofHours(1), ConfigLoader.load(write(GOOD)).approvalTimeoutOrDefault());
+    assertEquals(java.time.Duration.ofMinutes(30),
+        ConfigLoader.load(write("approvalTimeout: 30m\n" + GOOD)).approvalTimeoutOrDefault());
+    assertEquals(java.time.Duration.ofSeconds(90),
+        ConfigLoader.load(write("approvalTimeout: 90\n" + GOOD)).approvalTimeoutOrDefault(), "a bare number is seconds");
+    for (String bad : new String[] {"0s", "1d", "1h30m", "169h", "soon"}) {
+      String msg = error("approvalTimeout: " + bad + "\n" + GOOD);
+      assertTrue(msg.contains("key 'approvalTimeout'") && msg.contains("such as 90s, 30m or 2h")
+          && msg.contains("'" + bad + "'"), msg);
+    }
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsPath() throws Exception {
     String msg = error(GOOD.replace("keep: 14", "keep: 14, kepe: 3"));
     assertTrue(msg.contains("unknown key 'cas[0].backups.kepe'") && msg.contains("keep"), msg);

@@ -40,7 +40,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
           options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount,
           FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths, evenIfHealthy,
-          options.approvalTimeoutSeconds(), CaViews.of(config.ca(name))));
+          options.approvalTimeoutSeconds(config), CaViews.of(config.ca(name))));
       String what = doing + " CA " + name + " from backup " + options.backup;
       JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
         if (!options.yes) {
