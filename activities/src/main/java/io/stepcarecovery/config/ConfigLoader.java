@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.IngressConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.RunRecordsConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.ServiceConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.TemporalConfig;
 import java.io.IOException;
@@ -168,8 +169,15 @@ public final class ConfigLoader {
       }
       approvalTimeout = java.time.Duration.ofSeconds(seconds);
     }
+    if (raw.runRecords() != null) {
+      p.absoluteIfSet("runRecords.dir", raw.runRecords().dir());
+      Integer keep = raw.runRecords().keep();
+      if (keep != null && (keep < 1 || keep > 10_000)) {
+        p.fail("runRecords.keep", "how many run records to keep, from 1 to 10000, got " + keep);
+      }
+    }
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
-        List.copyOf(services), raw.lockDir(), approvalTimeout);
+        List.copyOf(services), raw.lockDir(), approvalTimeout, raw.runRecords());
   }
 
   /** Names the key given twice, the map that holds it, and the line of its second time. */
@@ -236,7 +244,7 @@ public final class ConfigLoader {
 
   /** Shapes the YAML may have; unknown keys are refused. */
   record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
-      List<String> services, Path lockDir, String approvalTimeout) {}
+      List<String> services, Path lockDir, String approvalTimeout, RunRecordsConfig runRecords) {}
 
   private record Problems(Path source) {
     void fail(String key, String expected) {

@@ -57,16 +57,27 @@ final class Runs {
                 + id + ctx.options(true));
         out.flush();
       }
-      FirstTaskWatch.await(session, id, ctx, err);
+      // an embedded run's history goes with this process: the host keeps a record for 'list'
+      RunRecorder record = RunRecorder.start(session, id, ctx);
+      String summary = null;
       try {
-        return follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts);
+        FirstTaskWatch.await(session, id, ctx, err);
+        R result = follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts);
+        summary = RunRecorder.summary(result);
+        return result;
       } catch (WorkflowFailedException e) {
+        summary = Failures.rootMessage(e);
         // the worker's config means another CA than this command's: a config error (exit 2)
         if (ConfigMismatch.is(e)) {
           throw new ConfigException(Failures.rootMessage(e));
         }
         // the workflow names the fixing command; make it the person's own (--config, --temporal)
         throw new Failed(ExactCommands.complete(Failures.rootMessage(e), ctx));
+      } catch (Interrupts.Interrupted e) {
+        summary = "interrupted from the terminal";
+        throw e;
+      } finally {
+        record.end(summary);
       }
     }
   }

@@ -45,9 +45,16 @@ final class VerifyCommand implements Callable<Integer>, Main.JsonOutput {
       String id = opts.getWorkflowId();
       VerifyWorkflow wf = session.client().newWorkflowStub(VerifyWorkflow.class, opts);
       io.temporal.client.WorkflowClient.start(wf::verify, new VerifyRequest(name));
-      List<ChecklistItem> items = Arrays.asList(
-          session.client().newUntypedWorkflowStub(id).getResult(ChecklistItem[].class));
+      RunRecorder record = RunRecorder.start(session, id, new RunContext(config, name, common, spec.commandLine().getErr()));
+      List<ChecklistItem> items;
+      try {
+        items = Arrays.asList(session.client().newUntypedWorkflowStub(id).getResult(ChecklistItem[].class));
+      } catch (RuntimeException e) {
+        record.end(Output.failureMessage(e));
+        throw e;
+      }
       boolean ok = Checklists.allPassed(items);
+      record.end(items.stream().filter(i -> !i.isFailed()).count() + " of " + items.size() + " checks passed");
       if (common.json) {
         ObjectNode doc = Output.JSON.createObjectNode();
         doc.put("ok", ok);
