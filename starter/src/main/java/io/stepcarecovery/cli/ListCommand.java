@@ -26,18 +26,13 @@ import picocli.CommandLine.Option;
         "Without a Temporal service (no --temporal, TEMPORAL_ADDRESS or temporal.address), lists this"
             + " host's records of its embedded (break-glass) runs instead: runRecords.dir in the config,"
             + " default <lockDir>/runs."})
-final class ListCommand implements Callable<Integer>, Main.JsonOutput {
+final class ListCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N runs of each kind (default ${DEFAULT-VALUE}).")
   int limit;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return common.json;
-  }
 
   @Override
   public Integer call() {

@@ -1,12 +1,12 @@
 package io.stepcarecovery.cli;
 
 import io.stepcarecovery.config.StepcaRecoveryConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of restore and recover. */
 final class RestoreOptions {
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
-  String ca;
+  @Mixin CaOption ca;
 
   @Option(names = "--backup", paramLabel = "ID|latest", defaultValue = "latest",
       description = "The backup to restore (list them with 'backups'). Default: ${DEFAULT-VALUE}.")

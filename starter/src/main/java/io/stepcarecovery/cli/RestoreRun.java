@@ -25,7 +25,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
   int run(CommonOptions common, RestoreOptions options, WaitOptions wait, CommandLine.Model.CommandSpec spec,
       Boolean clearAcmeAccount, Boolean evenIfHealthy) throws Exception {
     StepcaRecoveryConfig config = common.load();
-    String name = common.caName(config, options.ca);
+    String name = options.ca.of(config).name();
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
@@ -34,7 +34,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
       String id = opts.getWorkflowId();
-      Runs.refuseNoWaitWhenEmbedded(session, wait);
+      StartedRun.refuseNoWaitWhenEmbedded(session, wait);
       RunContext ctx = new RunContext(config, name, common, spec.commandLine().getErr());
       // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
@@ -42,7 +42,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
           FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths, evenIfHealthy,
           options.approvalTimeoutSeconds(config), CaViews.of(config.ca(name))));
       String what = doing + " CA " + name + " from backup " + options.backup;
-      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
+      JsonNode r = StartedRun.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
         if (!options.yes) {
           Approval.ask(session.client(), id, approvalStep,
               "Replace the live data of CA " + name + " with backup " + options.backup + "?", out);
@@ -51,7 +51,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       if (r == null && !options.yes) {
         ApprovalHints.print(ctx, id, spec.commandLine().getErr());
       }
-      return r == null ? Main.OK : Results.print(spec.commandLine(), common.json, id, r);
+      return r == null ? Main.OK : ResultPrinter.print(spec.commandLine(), common.json, id, r);
     }
   }
 }

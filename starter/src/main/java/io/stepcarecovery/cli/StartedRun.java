@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** What every runbook command does once its workflow has started. */
-final class Runs {
+final class StartedRun {
   interface WhileRunning {
     void run() throws Exception;
   }
 
-  private Runs() {}
+  private StartedRun() {}
 
   static void refuseNoWaitWhenEmbedded(TemporalSession session, WaitOptions wait) {
     if (wait.noWait && session.isEmbedded()) {
