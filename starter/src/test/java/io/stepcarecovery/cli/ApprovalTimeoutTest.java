@@ -16,16 +16,7 @@ import picocli.CommandLine;
 class ApprovalTimeoutTest {
   @TempDir Path tmp;
 
-  private static final String CA = """
-      cas:
-        - name: main
-          host: ca1
-          caConfig: /etc/step-ca/config/ca.json
-          url: https://ca.internal:9000
-          rootCert: /etc/step-ca/certs/root_ca.crt
-          service: { type: systemd, unit: step-ca }
-          backups: { store: /mnt/backups/step-ca }
-      """;
+  private static final String CA = ConfigYaml.ONE_CA;
 
   private StepcaRecoveryConfig config(String yaml) throws Exception {
     Path f = tmp.resolve("config.yaml");

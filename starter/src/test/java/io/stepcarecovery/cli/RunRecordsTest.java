@@ -110,17 +110,7 @@ class RunRecordsTest {
     assumeTrue(System.getenv("TEMPORAL_ADDRESS") == null, "TEMPORAL_ADDRESS would name a service");
     Path dir = tmp.resolve("records");
     Path config = tmp.resolve("config.yaml");
-    Files.writeString(config, """
-        runRecords: { dir: %s }
-        cas:
-          - name: main
-            host: ca1
-            caConfig: /etc/step-ca/config/ca.json
-            url: https://ca.internal:9000
-            rootCert: /etc/step-ca/certs/root_ca.crt
-            service: { type: systemd, unit: step-ca }
-            backups: { store: /mnt/backups/step-ca }
-        """.formatted(dir));
+    Files.writeString(config, "runRecords: { dir: " + dir + " }\n" + ConfigYaml.ONE_CA);
     Out empty = list(config);
     assertEquals(0, empty.exitCode(), empty.stderr());
     assertTrue(empty.stdout().startsWith("No embedded runs in this host's run records in " + dir), empty.stdout());
