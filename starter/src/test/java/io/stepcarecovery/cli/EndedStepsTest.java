@@ -50,4 +50,15 @@ class EndedStepsTest {
     assertEquals(MID_RUN, EndedSteps.of(MID_RUN, "COMPLETED"));
     assertEquals(MID_RUN, EndedSteps.of(MID_RUN, null), "status unknown: shown as published");
   }
+
+  @Test
+  void theApprovalPromptIsNotAwaitedOnceAStepIsCancelledOrFailed() {
+    Step gate = new Step(2, "Approval", "lab", State.PENDING, "");
+    Step[] verifying = {new Step(1, "Verify backup", "lab", State.RUNNING, ""), gate};
+    assertTrue(!Approval.neverAsks(verifying, 2));
+    for (State ended : new State[] {State.CANCELLED, State.FAILED}) {
+      assertTrue(Approval.neverAsks(new Step[] {new Step(1, "Verify backup", "lab", ended, "x"), gate}, 2), ended.name());
+    }
+    assertTrue(Approval.neverAsks(new Step[] {MID_RUN.get(0), gate.with(State.SKIPPED, "not requested")}, 2));
+  }
 }
