@@ -133,10 +133,13 @@ public class BackupActivitiesImpl implements BackupActivities {
       long t0 = System.nanoTime();
       Set<Path> follow = new LinkedHashSet<>();
       plan.symlinkedPathsOrEmpty().keySet().forEach(p -> follow.add(Path.of(p)));
-      Snapshotter.Result r = Snapshotter.copy(plan.roots().stream().map(Path::of).toList(), follow, snap,
-          List.of(Path.of(plan.stepPath()).resolve(Manifest.DIR)), Heartbeat.of("snapshot"));
+      // the newest value log is only linked now and copied by archive(), after the CA is back
+      Snapshotter.Result r = Snapshotter.copyWhileStopped(plan.roots().stream().map(Path::of).toList(), follow,
+          snap, List.of(Path.of(plan.stepPath()).resolve(Manifest.DIR)), Heartbeat.of("snapshot"));
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      log.info("snapshot of CA {}: {} files, {} bytes in {} ms", ca, r.files(), r.bytes(), ms);
+      log.info("snapshot of CA {}: {} files, {} bytes in {} ms ({} bytes of sealed value logs linked, {} bytes"
+          + " of the newest value log linked, to be copied once the CA runs)", ca, r.files(), r.bytes(), ms,
+          r.linkedBytes(), r.deferredBytes());
       return new SnapshotReport(snap.toString(), r.files(), r.bytes(), ms);
     });
   }
@@ -154,6 +157,12 @@ public class BackupActivitiesImpl implements BackupActivities {
           plan.intermediateFingerprint(), List.of(),
           plan.symlinkedPathsOrEmpty().isEmpty() ? null : plan.symlinkedPathsOrEmpty());
       long t0 = System.nanoTime();
+      // completes the snapshot: the newest value log's bytes as the stopped CA left them
+      long finished = Snapshotter.finish(work.resolve("snapshot"));
+      if (finished > 0) {
+        log.info("snapshot of CA {} completed: {} bytes of the newest value log copied in {} ms", ca, finished,
+            (System.nanoTime() - t0) / 1_000_000);
+      }
       ArchiveWriter.Layer layer = recipient == null ? ArchiveWriter.Layer.NONE
           : out -> recipient.encrypting(out, backupId + ".tar.gz");
       ArchiveWriter.Result r = ArchiveWriter.write(work.resolve("snapshot"), template, partial, layer,

@@ -39,7 +39,7 @@ public class ProbeActivitiesImpl implements ProbeActivities {
 
   @Override
   public CurrentHealth currentHealth(String ca, boolean askNonce) {
-    return ActivityErrors.run(() -> io.stepcarecovery.checks.LiveHealth.of(config.ca(ca), askNonce));
+    return ActivityErrors.run(() -> io.stepcarecovery.checklist.LiveHealth.of(config.ca(ca), askNonce));
   }
 
   @Override

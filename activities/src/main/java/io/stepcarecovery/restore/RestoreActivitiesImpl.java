@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
       StoredBackup stored = BackupLookup.find(store, ca, backup);
       List<Path> hint = BackupVerifier.rootsHint(c, stored, allowForeignRoot, RestoreTargets.of(c, allowPaths));
       if (hint == null) {
-        // No usable hint: the two reads of an approval-gated restore, in one activity (a hint
+        // No usable hint: verify, then stage, two reads in one activity (a hint
         // naming a path that is not this CA's is refused by that verification, unwritten).
         RestorePlan plan = BackupVerifier.verify(c, ca, stored.backupId(), allowForeignRoot, allowPaths);
         stageChecked(c, plan, tag);
@@ -133,15 +134,9 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   public SwapReport swapIn(String ca, RestorePlan plan, String tag) {
     return ActivityErrors.run(() -> {
       RestoreTargets.of(config.ca(ca), plan.allowPaths()).check(plan.backupId(), plan.roots());
-      List<String> aside = new ArrayList<>();
-      List<String> placed = new ArrayList<>();
-      for (String r : plan.roots()) {
-        Path root = Path.of(r);
-        RestoreDirs.exchange(root, RestoreDirs.staging(root, tag), RestoreDirs.preRestore(root, tag), true, aside,
-            placed);
-      }
-      log.info("CA {}: restored data in place at {}; previous data at {}", ca, placed, aside);
-      return new SwapReport(aside, placed);
+      SwapReport moved = swap(plan, tag, Swap.IN);
+      log.info("CA {}: restored data in place at {}; previous data at {}", ca, moved.placed(), moved.movedAside());
+      return moved;
     });
   }
 
@@ -149,16 +144,42 @@ public class RestoreActivitiesImpl implements RestoreActivities {
   public SwapReport swapBack(String ca, RestorePlan plan, String tag) {
     return ActivityErrors.run(() -> {
       config.ca(ca);
-      List<String> aside = new ArrayList<>();
-      List<String> placed = new ArrayList<>();
-      for (String r : plan.roots()) {
-        Path root = Path.of(r);
-        RestoreDirs.exchange(root, RestoreDirs.preRestore(root, tag), RestoreDirs.failedRestore(root, tag), false,
-            aside, placed);
-      }
-      log.info("CA {}: rolled back; previous data at {}, failed restore at {}", ca, placed, aside);
-      return new SwapReport(aside, placed);
+      SwapReport moved = swap(plan, tag, Swap.BACK);
+      log.info("CA {}: rolled back; previous data at {}, failed restore at {}", ca, moved.placed(),
+          moved.movedAside());
+      return moved;
     });
+  }
+
+  /**
+   * The two directions of the one swap: the staged restore in (the live data aside to
+   * pre-restore), or back (the pre-restore data in, the restored data aside to failed-restore).
+   * Only a restore must find what it moves in; a rollback with nothing set aside has nothing to do.
+   */
+  private enum Swap {
+    IN(RestoreDirs::staging, RestoreDirs::preRestore, true),
+    BACK(RestoreDirs::preRestore, RestoreDirs::failedRestore, false);
+
+    final BiFunction<Path, String, Path> incoming;
+    final BiFunction<Path, String, Path> outgoing;
+    final boolean incomingRequired;
+
+    Swap(BiFunction<Path, String, Path> incoming, BiFunction<Path, String, Path> outgoing, boolean incomingRequired) {
+      this.incoming = incoming;
+      this.outgoing = outgoing;
+      this.incomingRequired = incomingRequired;
+    }
+  }
+
+  private static SwapReport swap(RestorePlan plan, String tag, Swap way) throws IOException {
+    List<String> aside = new ArrayList<>();
+    List<String> placed = new ArrayList<>();
+    for (String r : plan.roots()) {
+      Path root = Path.of(r);
+      RestoreDirs.exchange(root, way.incoming.apply(root, tag), way.outgoing.apply(root, tag), way.incomingRequired,
+          aside, placed);
+    }
+    return new SwapReport(aside, placed);
   }
 
   @Override

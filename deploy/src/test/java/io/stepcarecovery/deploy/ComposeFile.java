@@ -16,9 +16,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * docker-compose.yml read as the model the deploy checks need: services, their container names,
- * hostnames, mounts, secrets, environment, labels, command flags and ports. It cannot be run
- * here (no Docker engine); docker-compose itself parses it in ComposeFileTest.
+ * docker-compose.yml read as the model the deploy checks need: services, their images, container
+ * names, hostnames, networks, mounts, secrets, environment, labels, entrypoints, command flags,
+ * healthchecks and published ports. It cannot be run here (no Docker engine); docker-compose
+ * itself parses it in ComposeFileTest.
  */
 final class ComposeFile {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -62,6 +63,67 @@ final class ComposeFile {
 
   String image(String service) {
     return service(service).path("image").asText("");
+  }
+
+  /** The tag of a service's image ("v3.7.9" of "traefik:v3.7.9"); "" when it has none. */
+  String imageTag(String service) {
+    String image = image(service).replaceAll("@.*", "");
+    int colon = image.lastIndexOf(':');
+    return colon < 0 || image.indexOf('/', colon) >= 0 ? "" : image.substring(colon + 1);
+  }
+
+  /** The services whose image is of this repository (the part before ':'). */
+  List<String> servicesOfImage(String repository) {
+    return serviceNames().stream().filter(s -> image(s).replaceAll("[:@].*", "").equals(repository))
+        .collect(Collectors.toList());
+  }
+
+  /** The container names set in the file, by service. */
+  Map<String, String> containerNames() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String s : serviceNames()) {
+      if (service(s).hasNonNull("container_name")) {
+        out.put(s, service(s).get("container_name").asText());
+      }
+    }
+    return out;
+  }
+
+  /** The networks a service is attached to (compose's "default" when it names none). */
+  List<String> networks(String service) {
+    JsonNode n = service(service).path("networks");
+    List<String> out = new ArrayList<>();
+    if (n.isObject()) {
+      n.fieldNames().forEachRemaining(out::add);
+    } else if (n.isArray()) {
+      n.forEach(x -> out.add(x.asText()));
+    } else {
+      out.add("default");
+    }
+    return out;
+  }
+
+  /** The services attached to a network. */
+  List<String> servicesOn(String network) {
+    return serviceNames().stream().filter(s -> networks(s).contains(network)).collect(Collectors.toList());
+  }
+
+  /** A string or list key of a service (entrypoint, healthcheck.test) as its list of words. */
+  List<String> words(JsonNode node) {
+    if (node.isTextual()) {
+      return List.of(node.asText());
+    }
+    List<String> out = new ArrayList<>();
+    node.forEach(x -> out.add(x.asText()));
+    return out;
+  }
+
+  List<String> entrypoint(String service) {
+    return words(service(service).path("entrypoint"));
+  }
+
+  List<String> healthcheck(String service) {
+    return words(service(service).path("healthcheck").path("test"));
   }
 
   /** The names other containers reach a service by: its key, container_name, network aliases. */
@@ -161,6 +223,33 @@ final class ComposeFile {
     assertEquals(1, values.size(), "compose service " + service + " should set " + flag + " once in"
         + " its command, found " + values);
     return values.get(0);
+  }
+
+  /** Whether a service's command holds the flag, bare or as --flag=value. */
+  boolean hasFlag(String service, String flag) {
+    return command(service).stream().anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
+  }
+
+  /** A published port: the host address ("" for every interface), host port and container port. */
+  record Port(String hostIp, String published, String target) {}
+
+  List<Port> ports(String service) {
+    List<Port> out = new ArrayList<>();
+    for (JsonNode p : service(service).path("ports")) {
+      if (p.isTextual()) {
+        String s = p.asText().replaceAll("/.*", "");
+        int last = s.lastIndexOf(':');
+        String target = s.substring(last + 1);
+        String rest = last < 0 ? "" : s.substring(0, last);
+        int ip = rest.lastIndexOf(':');
+        out.add(new Port(ip < 0 ? "" : rest.substring(0, ip).replaceAll("^\\[|]$", ""),
+            rest.substring(ip + 1), target));
+      } else {
+        out.add(new Port(p.path("host_ip").asText(""), p.path("published").asText(""),
+            p.path("target").asText()));
+      }
+    }
+    return out;
   }
 
   /** Container ports a service publishes ("7233", from "127.0.0.1:7233:7233" or "7233:7233"). */

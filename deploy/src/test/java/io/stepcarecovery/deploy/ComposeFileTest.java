@@ -2,6 +2,7 @@ package io.stepcarecovery.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -49,6 +50,18 @@ class ComposeFileTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String CONFIG_IN_CONTAINER = "/etc/stepca-recovery/config.yaml";
   private static final String PARSER = "docker-compose";
+  /** The one-shot service that creates the CA (step ca init). */
+  private static final String INIT = "step-ca-init";
+  private static final String PROXY_IMAGE = "lscr.io/linuxserver/socket-proxy";
+  private static final String WORKER_PROXY = "worker-docker-proxy";
+  private static final String TRAEFIK_PROXY = "traefik-docker-proxy";
+  private static final int PROXY_PORT = 2375;
+  /** The sections the socket-proxy image opens unless told otherwise (its Dockerfile's ENV). */
+  private static final Map<String, String> PROXY_DEFAULTS_ON = Map.of(
+      "EVENTS", "1", "PING", "1", "VERSION", "1", "LIBPOD_PING", "1", "LIBPOD_VERSION", "1");
+  /** Container names of Temporal's own compose samples (temporalio/samples-server compose/). */
+  private static final List<String> UPSTREAM_NAMES = List.of("temporal", "temporal-postgresql",
+      "temporal-ui", "temporal-admin-tools", "temporal-create-namespace");
 
   static Path repo;
   static ComposeFile compose;
@@ -105,8 +118,13 @@ class ComposeFileTest {
         "cas[0].caConfig in deploy/config.yaml vs CONFIGPATH of compose service step-ca (where it"
             + " keeps ca.json)");
     assertEquals(stepPath.toString(), env.getOrDefault("STEPPATH", "/home/step"),
-        "the step path of cas[0].caConfig vs STEPPATH of compose service step-ca (where it is"
-            + " initialised)");
+        "the step path of cas[0].caConfig vs STEPPATH of compose service step-ca");
+    assertEquals(stepPath.toString(), compose.environment(INIT).getOrDefault("STEPPATH", "/home/step"),
+        "the step path of cas[0].caConfig vs STEPPATH of compose service " + INIT + " (where"
+            + " step ca init creates the CA)");
+    assertEquals(compose.mountContaining("step-ca", caConfig).map(ComposeFile.Mount::source).orElse("step-ca's"),
+        compose.mountContaining(INIT, caConfig).map(ComposeFile.Mount::source).orElse("none"),
+        "the volume compose service " + INIT + " creates the CA on vs the one step-ca serves it from");
     ComposeFile.Mount data = compose.mountContaining("step-ca", caConfig).orElseThrow(() -> new AssertionError(
         "compose service step-ca mounts nothing that holds " + caConfig + " (cas[0].caConfig);"
             + " its mounts: " + compose.mounts("step-ca")));
@@ -130,41 +148,104 @@ class ComposeFileTest {
     URI url = URI.create(ca.url());
     assertTrue(compose.hostnames("step-ca").contains(url.getHost()), "host of cas[0].url " + ca.url()
         + " vs the names compose service step-ca answers to " + compose.hostnames("step-ca"));
-    String address = compose.environment("step-ca").getOrDefault("DOCKER_STEPCA_INIT_ADDRESS", ":9000");
+    String address = compose.flag(INIT, "--address");
     assertEquals(address.substring(address.lastIndexOf(':') + 1), String.valueOf(port(url)),
-        "port of cas[0].url vs the address step-ca is initialised to listen on (" + address + ")");
-    List<String> dns = List.of(compose.environment("step-ca").getOrDefault("DOCKER_STEPCA_INIT_DNS_NAMES", "")
-        .split("\\s*,\\s*"));
-    assertTrue(dns.contains(url.getHost()), "host of cas[0].url " + ca.url() + " vs"
-        + " DOCKER_STEPCA_INIT_DNS_NAMES " + dns + ": the CA's certificate must name it");
+        "port of cas[0].url vs the address step-ca is initialised to listen on (" + INIT
+            + " --address=" + address + ")");
+    List<String> dns = List.of(compose.flag(INIT, "--dns").split("\\s*,\\s*"));
+    assertTrue(dns.contains(url.getHost()), "host of cas[0].url " + ca.url() + " vs the --dns of"
+        + " step ca init in compose service " + INIT + " " + dns + ": the CA's certificate must name it");
   }
 
   @Test
-  void provisionersAndPasswordAreTheOnesStepCaIsInitialisedWith() {
-    Map<String, String> env = compose.environment("step-ca");
-    assertEquals("true", env.get("DOCKER_STEPCA_INIT_ACME"), "DOCKER_STEPCA_INIT_ACME of compose"
-        + " service step-ca: cas[0].acme and Traefik need its ACME provisioner");
+  void provisionersAndPasswordsAreTheOnesStepCaIsInitialisedWith() {
+    assertTrue(compose.hasFlag(INIT, "--acme"), "step ca init in compose service " + INIT + " should"
+        + " pass --acme: cas[0].acme and Traefik need its ACME provisioner");
     assertNotNull(ca.acme(), "cas[0].acme in deploy/config.yaml");
     assertEquals("acme", ca.acme().provisioner(), "cas[0].acme.provisioner vs the provisioner"
         + " step ca init --acme creates");
     assertNotNull(ca.issuance(), "cas[0].issuance in deploy/config.yaml");
-    assertEquals(env.getOrDefault("DOCKER_STEPCA_INIT_PROVISIONER_NAME", "admin"), ca.issuance().provisioner(),
-        "cas[0].issuance.provisioner vs DOCKER_STEPCA_INIT_PROVISIONER_NAME of compose service step-ca");
-    String initPassword = env.get("DOCKER_STEPCA_INIT_PASSWORD_FILE");
-    assertNotNull(initPassword, "compose service step-ca should take its password from a file"
-        + " (DOCKER_STEPCA_INIT_PASSWORD_FILE), never from the compose file");
-    assertFalse(env.containsKey("DOCKER_STEPCA_INIT_PASSWORD"), "compose service step-ca must not"
-        + " carry a password in DOCKER_STEPCA_INIT_PASSWORD");
-    String stepCaSecret = compose.secrets("step-ca").get(initPassword);
-    assertNotNull(stepCaSecret, "DOCKER_STEPCA_INIT_PASSWORD_FILE " + initPassword + " of compose"
-        + " service step-ca is none of its secrets " + compose.secrets("step-ca"));
+    assertEquals(compose.flag(INIT, "--provisioner"), ca.issuance().provisioner(),
+        "cas[0].issuance.provisioner vs the --provisioner of step ca init in compose service " + INIT);
+    String keySecret = initSecret("--password-file");
+    String provisionerSecret = initSecret("--provisioner-password-file");
+    assertNotEquals(keySecret, provisionerSecret, "the CA's keys and its provisioner 'admin' should"
+        + " have different passwords (secret " + keySecret + "): the worker holds the provisioner's");
     String workerSecret = compose.secrets("worker").get(ca.issuance().passwordFile().toString());
-    assertEquals(stepCaSecret, workerSecret, "the secret at cas[0].issuance.passwordFile "
-        + ca.issuance().passwordFile() + " in compose service worker vs the one step-ca is"
-        + " initialised with; worker secrets: " + compose.secrets("worker"));
-    String file = compose.root().path("secrets").path(stepCaSecret).path("file").asText("");
-    assertTrue(file.startsWith("./deploy/secrets/"), "secret " + stepCaSecret + " should come from"
-        + " a file in deploy/secrets/ (kept out of Git), got '" + file + "'");
+    assertEquals(provisionerSecret, workerSecret, "the secret at cas[0].issuance.passwordFile "
+        + ca.issuance().passwordFile() + " in compose service worker vs the provisioner password"
+        + " step-ca is initialised with; worker secrets: " + compose.secrets("worker"));
+    for (String secret : List.of(keySecret, provisionerSecret)) {
+      String file = compose.root().path("secrets").path(secret).path("file").asText("");
+      assertTrue(file.startsWith("./deploy/secrets/"), "secret " + secret + " should come from"
+          + " a file in deploy/secrets/ (kept out of Git), got '" + file + "'");
+    }
+  }
+
+  /**
+   * The password of the CA's keys: step-ca reads it from the secret itself (PWDPATH), so it is no
+   * file of the CA's data and no backup holds it; the worker, which needs only the provisioner's,
+   * is not given it.
+   */
+  @Test
+  void keyPasswordStaysOutOfTheCaDataAndTheWorker() {
+    String keySecret = initSecret("--password-file");
+    String pwdPath = compose.environment("step-ca").get("PWDPATH");
+    assertNotNull(pwdPath, "compose service step-ca should set PWDPATH (the image's default is"
+        + " /home/step/secrets/password, a file of the CA's data)");
+    assertEquals(keySecret, compose.secrets("step-ca").get(pwdPath), "PWDPATH " + pwdPath + " of"
+        + " compose service step-ca vs the secret step ca init encrypted the keys with; its secrets: "
+        + compose.secrets("step-ca"));
+    assertTrue(compose.mountContaining("step-ca", Path.of(pwdPath)).isEmpty(), "PWDPATH " + pwdPath
+        + " lies on a volume of compose service step-ca: the key password would be in the CA's data");
+    assertFalse(compose.secrets("worker").containsValue(keySecret), "compose service worker should"
+        + " not get secret " + keySecret + " (the CA's key password); its secrets: "
+        + compose.secrets("worker"));
+  }
+
+  /**
+   * The image's own first-start init (docker/entrypoint.sh upstream) echoes "Your CA
+   * administrative password is: ..." into the container's log, and with a password file that is
+   * the password of the CA's keys. Here the CA is created by {@link #INIT}, which runs
+   * {@code step ca init} with both passwords given as files: step ca init then neither prompts
+   * nor prints them (cli-utils' PromptPassword returns a value it was given). Every step-ca
+   * container runs without DOCKER_STEPCA_INIT_NAME and _DNS_NAMES, which the image's init needs,
+   * so it can never run there.
+   */
+  @Test
+  void stepCaIsInitialisedWithoutPrintingItsPassword() {
+    for (String service : compose.servicesOfImage("smallstep/step-ca")) {
+      List<String> initVars = compose.environment(service).keySet().stream()
+          .filter(k -> k.startsWith("DOCKER_STEPCA_INIT_")).toList();
+      assertEquals(List.of(), initVars, "compose service " + service + " sets " + initVars + ": the"
+          + " image's entrypoint would initialise the CA itself and print its password to the log");
+    }
+    List<String> entrypoint = compose.entrypoint(INIT);
+    assertFalse(entrypoint.isEmpty() || entrypoint.contains("/entrypoint.sh"), "compose service "
+        + INIT + " must replace the image's entrypoint (which prints the password), got " + entrypoint);
+    String script = String.join("\n", entrypoint);
+    assertTrue(script.contains("step ca init \"$$@\""), "the entrypoint of compose service " + INIT
+        + " should run step ca init with its command as the flags, got " + entrypoint);
+    assertFalse(script.toLowerCase().contains("password") || script.contains("/run/secrets"),
+        "the entrypoint of compose service " + INIT + " should not touch the password files, only"
+            + " pass them on: " + entrypoint);
+    assertTrue(script.contains("config/ca.json"), "compose service " + INIT + " should leave an"
+        + " existing CA alone (test for ca.json), got " + entrypoint);
+    initSecret("--password-file");
+    initSecret("--provisioner-password-file");
+    assertEquals("service_completed_successfully", compose.root().path("services").path("step-ca")
+        .path("depends_on").path(INIT).path("condition").asText(""), "compose service step-ca should"
+        + " start after " + INIT + " has created the CA");
+  }
+
+  /** The secret a password-file flag of step ca init (compose service INIT) names. */
+  static String initSecret(String flag) {
+    String file = compose.flag(INIT, flag);
+    String secret = compose.secrets(INIT).get(file);
+    assertNotNull(secret, flag + "=" + file + " of step ca init in compose service " + INIT
+        + " is none of its secrets " + compose.secrets(INIT) + ": without a file step ca init"
+        + " prompts, or generates a password and prints it");
+    return secret;
   }
 
   @Test
@@ -196,43 +277,158 @@ class ComposeFileTest {
       assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
       made.add(Files.readString(f));
     }
-    assertEquals(2, made.stream().distinct().count(), "two different passwords");
+    assertEquals(made.size(), made.stream().distinct().count(), "different passwords");
+    assertEquals(3, made.size(), "Temporal's database, the CA's keys, the CA's provisioner");
     LabCa.run(List.of(repo.resolve("deploy/make-passwords").toString(), dir.toString()), 30);
     assertEquals(made.get(0), Files.readString(dir.resolve("postgres_password")), "an existing password is kept");
   }
 
+  /**
+   * The worker controls containers only through compose service {@link #WORKER_PROXY}: every
+   * dockerHost in deploy/config.yaml and its DOCKER_HOST name it, and it mounts no Docker socket.
+   */
   @Test
-  void dockerSocketIsWhereTheConfigSaysInTheWorker() {
+  void workerReachesDockerOnlyThroughTheProxy() {
     List<ServiceConfig> services = new ArrayList<>(List.of(ca.service()));
     config.ingress().forEach(i -> services.add(i.service()));
+    String proxy = "tcp://" + WORKER_PROXY + ":" + PROXY_PORT;
     for (ServiceConfig s : services) {
-      String host = s.dockerHost();
-      assertNotNull(host, "dockerHost of container " + s.container() + " in deploy/config.yaml");
-      assertTrue(host.startsWith("unix://"), "dockerHost " + host + " should be the unix socket the"
-          + " compose file mounts");
-      String socket = host.substring("unix://".length());
-      assertTrue(compose.mounts("worker").stream().anyMatch(m -> m.target().equals(socket) && !m.readOnly()),
-          "compose service worker should mount the Docker socket at " + socket + " (dockerHost of "
-              + s.container() + "), read-write; its mounts: " + compose.mounts("worker"));
+      assertEquals(proxy, s.dockerHost(), "dockerHost of container " + s.container() + " in"
+          + " deploy/config.yaml: the worker's Docker API is the filtering proxy");
+    }
+    assertEquals(proxy, compose.environment("worker").get("DOCKER_HOST"), "DOCKER_HOST of compose"
+        + " service worker (what a config without dockerHost falls back to)");
+    assertNoDockerSocket("worker");
+    assertOnlyClientOf(WORKER_PROXY, "worker");
+  }
+
+  /**
+   * What the worker's proxy lets through is what the docker backend calls, read from its source:
+   * each docker-java command DockerService uses maps to the one proxy section it needs, and no
+   * other section is open (a new call fails here until it is mapped and allowed).
+   */
+  @Test
+  void workerProxyAllowsOnlyTheCallsOfTheDockerBackend() throws IOException {
+    Map<String, String> sectionOf = Map.of(
+        "inspectContainerCmd", "CONTAINERS",   // GET /containers/{id}/json
+        "startContainerCmd", "ALLOW_START",    // POST /containers/{id}/start
+        "stopContainerCmd", "ALLOW_STOP",      // POST /containers/{id}/stop
+        "restartContainerCmd", "ALLOW_RESTARTS", // POST /containers/{id}/restart (and kill)
+        "logContainerCmd", "ALLOW_LOGS");      // GET /containers/{id}/logs (ALLOW_LOGS and CONTAINERS)
+    Path source = repo.resolve("activities/src/main/java/io/stepcarecovery/service/DockerService.java");
+    Matcher call = Pattern.compile("client\\.(\\w+Cmd)\\(").matcher(Files.readString(source));
+    java.util.Set<String> needed = new java.util.TreeSet<>();
+    while (call.find()) {
+      String section = sectionOf.get(call.group(1));
+      assertNotNull(section, source + " calls docker-java's " + call.group(1) + ", which no section"
+          + " of " + WORKER_PROXY + " is known to allow here: allow it there and map it in this test");
+      needed.add(section);
+    }
+    assertTrue(needed.contains("ALLOW_STOP"), "no docker-java call found in " + source);
+    if (needed.contains("ALLOW_LOGS")) {
+      needed.add("CONTAINERS"); // logs pass the ALLOW_LOGS gate, then the CONTAINERS rule
+    }
+    assertEquals(needed, proxySections(WORKER_PROXY), "the API sections compose service "
+        + WORKER_PROXY + " opens vs the calls of the docker backend (" + source.getFileName() + ")");
+  }
+
+  /** Traefik reads Docker's containers and events through a read-only proxy of its own. */
+  @Test
+  void traefikReachesDockerOnlyThroughAReadOnlyProxy() {
+    assertEquals("tcp://" + TRAEFIK_PROXY + ":" + PROXY_PORT, compose.flag("traefik", "--providers.docker.endpoint"),
+        "--providers.docker.endpoint of compose service traefik");
+    assertNoDockerSocket("traefik");
+    assertOnlyClientOf(TRAEFIK_PROXY, "traefik");
+    // Traefik's docker provider: _ping (API version negotiation), version, events, the container
+    // list and inspect (pkg/provider/docker: pdocker.go, shared.go). All GET.
+    assertEquals(new java.util.TreeSet<>(List.of("CONTAINERS", "EVENTS", "PING", "VERSION")),
+        proxySections(TRAEFIK_PROXY), "the API sections compose service " + TRAEFIK_PROXY + " opens");
+  }
+
+  /** Only the proxies see the engine's socket; each is pinned to a release that gates subpaths. */
+  @Test
+  void onlyPinnedSocketProxiesMountTheDockerSocket() {
+    List<String> proxies = compose.servicesOfImage(PROXY_IMAGE);
+    assertEquals(List.of(TRAEFIK_PROXY, WORKER_PROXY), proxies.stream().sorted().toList(),
+        "the compose services running " + PROXY_IMAGE);
+    for (String service : compose.serviceNames()) {
+      if (!proxies.contains(service)) {
+        assertNoDockerSocket(service);
+      }
+    }
+    for (String proxy : proxies) {
+      // From 3.4.3-r0-ls92 on, archive, export and logs of a container are gated apart from
+      // CONTAINERS; before it, reading a container's state also let a client copy its files out.
+      Matcher tag = Pattern.compile("\\d+\\.\\d+\\.\\d+-r\\d+-ls(\\d+)").matcher(compose.imageTag(proxy));
+      assertTrue(tag.matches() && Integer.parseInt(tag.group(1)) >= 92, "compose service " + proxy
+          + " should pin " + PROXY_IMAGE + " to a release tag from 3.4.3-r0-ls92 on, got '"
+          + compose.imageTag(proxy) + "'");
+      assertTrue(compose.mounts(proxy).stream().anyMatch(m -> m.target().equals("/var/run/docker.sock")),
+          "compose service " + proxy + " should mount the engine's socket at /var/run/docker.sock");
+      assertTrue(compose.service(proxy).path("read_only").asBoolean(false), "compose service "
+          + proxy + " should run read_only");
+      assertTrue(compose.containerPorts(proxy).isEmpty(), "compose service " + proxy
+          + " must publish no port: it is the Docker API");
+    }
+  }
+
+  /** Sections a linuxserver/socket-proxy service opens: the image's defaults, then its environment. */
+  static java.util.Set<String> proxySections(String proxy) {
+    Map<String, String> env = new LinkedHashMap<>(PROXY_DEFAULTS_ON);
+    env.putAll(compose.environment(proxy));
+    assertEquals("0", env.getOrDefault("POST", "0"), "POST of compose service " + proxy + ": every"
+        + " write other than start, stop and restart stays refused");
+    java.util.Set<String> on = new java.util.TreeSet<>();
+    env.forEach((k, v) -> {
+      if (k.equals("POST") || k.equals("LOG_LEVEL") || k.equals("TZ") || k.equals("DISABLE_IPV6")) {
+        return;
+      }
+      assertTrue(v.equals("0") || v.equals("1"), k + " of compose service " + proxy + " should be"
+          + " 0 or 1 (haproxy reads it as a number), got '" + v + "'");
+      if (v.equals("1")) {
+        on.add(k);
+      }
+    });
+    return on;
+  }
+
+  static void assertNoDockerSocket(String service) {
+    for (ComposeFile.Mount m : compose.mounts(service)) {
+      assertFalse(m.source().endsWith(".sock") || m.target().endsWith(".sock"), "compose service "
+          + service + " mounts " + m.source() + " at " + m.target() + ": only the socket proxies"
+          + " may see the engine's socket (full control of the host)");
+    }
+  }
+
+  /** The proxy is on internal networks only, shared with its one client and nothing else. */
+  static void assertOnlyClientOf(String proxy, String client) {
+    for (String network : compose.networks(proxy)) {
+      assertTrue(compose.root().path("networks").path(network).path("internal").asBoolean(false),
+          "network " + network + " of compose service " + proxy + " should be internal");
+      assertEquals(List.of(client, proxy).stream().sorted().toList(),
+          compose.servicesOn(network).stream().sorted().toList(), "the services on network "
+              + network + ": the Docker API proxy and its one client");
     }
   }
 
   @Test
-  void trustAnchorIsTheFileTraefikTrusts() {
+  void traefikTrustsTheTrustAnchorThroughItsCaCertificatesOption() {
     Path root = ca.rootCert();
     ComposeFile.Mount inWorker = compose.mountContaining("worker", root).orElseThrow(() -> new AssertionError(
         "compose service worker mounts nothing that holds cas[0].rootCert " + root + "; its mounts: "
             + compose.mounts("worker")));
-    String lego = compose.environment("traefik").get("LEGO_CA_CERTIFICATES");
-    assertNotNull(lego, "compose service traefik should trust step-ca's root through"
-        + " LEGO_CA_CERTIFICATES");
-    ComposeFile.Mount inTraefik = compose.mountContaining("traefik", Path.of(lego)).orElseThrow(() -> new AssertionError(
-        "compose service traefik mounts nothing that holds LEGO_CA_CERTIFICATES " + lego));
+    // Traefik's documented option (acme.caCertificates, since v3.2), not lego's environment.
+    assertFalse(compose.environment("traefik").containsKey("LEGO_CA_CERTIFICATES"), "compose service"
+        + " traefik should trust step-ca's root with --certificatesresolvers.stepca.acme.cacertificates,"
+        + " not LEGO_CA_CERTIFICATES");
+    String trusted = compose.flag("traefik", "--certificatesresolvers.stepca.acme.cacertificates");
+    ComposeFile.Mount inTraefik = compose.mountContaining("traefik", Path.of(trusted)).orElseThrow(() -> new AssertionError(
+        "compose service traefik mounts nothing that holds acme.cacertificates " + trusted));
     assertTrue(inTraefik.readOnly(), "traefik's mount of " + inTraefik.source() + " should be read-only");
     assertEquals(inWorker.source() + ":" + Path.of(inWorker.target()).relativize(root),
-        inTraefik.source() + ":" + Path.of(inTraefik.target()).relativize(Path.of(lego)),
+        inTraefik.source() + ":" + Path.of(inTraefik.target()).relativize(Path.of(trusted)),
         "the root certificate the worker checks (cas[0].rootCert) vs the one Traefik trusts"
-            + " (LEGO_CA_CERTIFICATES): same volume, same file");
+            + " (acme.cacertificates): same volume, same file");
   }
 
   @Test
@@ -307,7 +503,71 @@ class ComposeFileTest {
             .path("condition").asText(""), "compose service temporal should wait for the schema job");
   }
 
+  /** Postgres's first init runs a temporary server on the Unix socket only: check over TCP. */
+  @Test
+  void postgresHealthcheckGoesOverTcp() {
+    String check = String.join(" ", compose.healthcheck("postgresql"));
+    assertTrue(check.contains("pg_isready"), "the healthcheck of compose service postgresql should"
+        + " run pg_isready, got: " + check);
+    Matcher host = Pattern.compile("(?:-h|--host)[ =](\\S+)").matcher(check);
+    assertTrue(host.find() && !host.group(1).startsWith("/"), "pg_isready in the healthcheck of"
+        + " compose service postgresql should name a TCP host (-h 127.0.0.1): over the socket it"
+        + " passes while the image's first init still runs; got: " + check);
+    Matcher port = Pattern.compile("(?:-p|--port)[ =](\\d+)").matcher(check);
+    assertTrue(port.find() && port.group(1).equals(compose.environment("temporal").get("DB_PORT")),
+        "pg_isready's port in the healthcheck of compose service postgresql vs DB_PORT of compose"
+            + " service temporal; got: " + check);
+  }
+
+  /** Nothing without a login is reachable from other hosts: every port but HTTPS is loopback. */
+  @Test
+  void temporalUiAndEveryPortButHttpsListenOnLoopbackOnly() {
+    assertTrue(compose.containerPorts("temporal-ui").contains("8080"), "compose service"
+        + " temporal-ui should publish its port 8080");
+    for (String service : compose.serviceNames()) {
+      for (ComposeFile.Port p : compose.ports(service)) {
+        if (service.equals("traefik") && p.target().equals("443")) {
+          continue; // the ingress: what the stack serves
+        }
+        assertEquals("127.0.0.1", p.hostIp(), "the host address compose service " + service
+            + " publishes its port " + p.target() + " on (the Temporal UI and API have no login)");
+      }
+    }
+  }
+
+  /** Temporal's own samples use these names; the same names here collide on the same host. */
+  @Test
+  void noContainerNameOfUpstreamStacks() {
+    Map<String, String> names = compose.containerNames();
+    names.forEach((service, name) -> {
+      assertFalse(UPSTREAM_NAMES.contains(name), "container_name " + name + " of compose service "
+          + service + " is the one Temporal's samples use: 'name already in use' on a host that"
+          + " ran them");
+      assertTrue(name.startsWith("stepca-recovery-"), "container_name " + name + " of compose"
+          + " service " + service + " should start with stepca-recovery- (a bare traefik or step-ca"
+          + " collides with the user's own)");
+    });
+    List<String> controlled = new ArrayList<>(List.of(ca.service().container()));
+    config.ingress().forEach(i -> controlled.add(i.service().container()));
+    assertEquals(controlled.stream().sorted().toList(), names.values().stream().sorted().toList(),
+        "the container names in docker-compose.yml vs the containers deploy/config.yaml controls by"
+            + " name: the rest keep compose's project-prefixed names");
+  }
+
   // ------------------------------------------------------------------ the ingress and the app
+
+  /** Traefik v3.6.1 and later negotiate the Docker API; older ones pin 1.24, which Engine 29 refuses. */
+  @Test
+  void traefikVersionNegotiatesTheDockerApi() {
+    String tag = compose.imageTag("traefik");
+    Matcher v = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+)").matcher(tag);
+    assertTrue(compose.image("traefik").startsWith("traefik:") && v.matches(), "compose service"
+        + " traefik should pin a release of the traefik image (vX.Y.Z), got " + compose.image("traefik"));
+    int[] got = {Integer.parseInt(v.group(1)), Integer.parseInt(v.group(2)), Integer.parseInt(v.group(3))};
+    int[] min = {3, 6, 1};
+    assertTrue(java.util.Arrays.compare(got, min) >= 0, "Traefik " + tag + " pins Docker API 1.24,"
+        + " which Docker Engine 29 refuses (traefik/traefik#12253): use v3.6.1 or later");
+  }
 
   @Test
   void ingressIsTheTraefikContainerAndItsAcmeStorage() {

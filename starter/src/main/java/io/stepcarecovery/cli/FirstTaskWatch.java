@@ -54,7 +54,9 @@ final class FirstTaskWatch {
         }
         return;
       }
-      Thread.sleep(500);
+      // a worker that polls takes the task within milliseconds: look often at first, since the
+      // steps are not followed until it did
+      Thread.sleep(waited < 2_000 ? 25 : 500);
     }
   }
 

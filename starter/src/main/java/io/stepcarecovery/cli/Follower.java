@@ -27,6 +27,14 @@ final class Follower implements AutoCloseable {
   private final LiveFrame frame;
 
   Follower(WorkflowClient client, String workflowId, PrintWriter out, Mode mode) {
+    this(client, workflowId, out, mode, List.of());
+  }
+
+  /**
+   * @param planned the workflow's step titles: on a terminal, drawn pending at once, before the
+   *     first answer to the query (a cold embedded worker takes seconds to give one)
+   */
+  Follower(WorkflowClient client, String workflowId, PrintWriter out, Mode mode, List<String> planned) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     Map<Integer, Long> since = new HashMap<>();
     Map<Integer, String> printed = new HashMap<>();
@@ -73,6 +81,12 @@ final class Follower implements AutoCloseable {
     };
     finalDraw = draw;
     this.frame = frame;
+    if (frame != null && !planned.isEmpty()) {
+      size[0] = TerminalSize.ask();
+      draws[0]++;
+      frame.draw(ProgressView.render(PlannedSteps.pending(planned), Map.of(), System.currentTimeMillis(), null,
+          size[0].columns() - 1), size[0]);
+    }
     thread = new Thread(() -> {
       while (!stop) {
         synchronized (this) {

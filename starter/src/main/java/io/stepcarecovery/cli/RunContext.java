@@ -12,8 +12,15 @@ import java.util.List;
  * @param config null when the command has none (watch without --config)
  * @param ca the CA's name, or null for a command that does not know it (watch)
  * @param err where notices go (stdout stays the result's)
+ * @param plannedSteps the workflow's step titles, drawn as pending until the run answers (empty:
+ *     nothing is drawn before the run's own progress)
  */
-record RunContext(StepcaRecoveryConfig config, String ca, CommonOptions common, PrintWriter err) {
+record RunContext(StepcaRecoveryConfig config, String ca, CommonOptions common, PrintWriter err,
+    List<String> plannedSteps) {
+
+  RunContext(StepcaRecoveryConfig config, String ca, CommonOptions common, PrintWriter err) {
+    this(config, ca, common, err, List.of());
+  }
 
   /** --config and --temporal as the person gave them (the defaults apply to the printed command too). */
   String options(boolean withTemporal) {

@@ -62,7 +62,7 @@ final class StartedRun {
       String summary = null;
       try {
         FirstTaskWatch.await(session, id, ctx, err);
-        R result = follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts);
+        R result = follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts, ctx.plannedSteps());
         summary = RunRecorder.summary(result);
         return result;
       } catch (WorkflowFailedException e) {
@@ -84,9 +84,10 @@ final class StartedRun {
 
   /** Follows the steps until the result is in; after a signal, says what is left and exits. */
   private static <R> R follow(TemporalSession session, WorkflowStub stub, String id, Class<R> type,
-      boolean json, PrintWriter out, WhileRunning whileRunning, InterruptedRun onSignal, Interrupts interrupts)
-      throws Exception {
-    try (Follower f = json ? null : new Follower(session.client(), id, out, Follower.modeFor(System.console() != null))) {
+      boolean json, PrintWriter out, WhileRunning whileRunning, InterruptedRun onSignal, Interrupts interrupts,
+      java.util.List<String> planned) throws Exception {
+    try (Follower f = json ? null
+        : new Follower(session.client(), id, out, Follower.modeFor(System.console() != null), planned)) {
       whileRunning.run();
       R result = result(stub, type, interrupts);
       if (!interrupts.signalled()) {

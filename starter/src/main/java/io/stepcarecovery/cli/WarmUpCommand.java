@@ -4,7 +4,14 @@ import io.stepcarecovery.config.ConfigLoader;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.worker.TemporalSession;
 import io.temporal.testserver.TestServer;
+import io.stepcarecovery.TaskQueues;
+import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.restore.RestoreRequest;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -21,6 +28,30 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cds-warm-up", hidden = true)
 final class WarmUpCommand implements Callable<Integer> {
+  /**
+   * A restore of the empty store, in the embedded service: it fails at its first host step (no
+   * backup), after the worker ran a workflow task, a local activity, activities and the progress
+   * query. Those are the classes a break-glass run loads before its first step shows (about a
+   * second of class loading, cold); a run that does not end within 20 s is ended.
+   */
+  private static void runOnce(TemporalSession embedded) {
+    WorkflowStub run = embedded.client().newUntypedWorkflowStub("RestoreWorkflow", WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.SHARED).setWorkflowId("cds-warm-up").build());
+    try {
+      run.start(new RestoreRequest("warm", "latest"));
+      try {
+        run.query("progress", Step[].class);
+      } catch (RuntimeException notYet) {
+        // only its classes were wanted
+      }
+      run.getResult(20, TimeUnit.SECONDS, Object.class);
+    } catch (TimeoutException e) {
+      run.terminate("warm-up");
+    } catch (RuntimeException expected) {
+      // the restore of an empty store fails: that is the warm-up
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("stepca-recovery-warm-up");
@@ -31,6 +62,7 @@ final class WarmUpCommand implements Callable<Integer> {
       Files.writeString(dir.resolve("pass"), "");
       Path yaml = dir.resolve("config.yaml");
       Files.writeString(yaml, String.join("\n",
+          "lockDir: " + dir.resolve("run"),
           "cas:",
           "  - name: warm",
           "    host: localhost",
@@ -44,7 +76,7 @@ final class WarmUpCommand implements Callable<Integer> {
           ""));
       StepcaRecoveryConfig config = ConfigLoader.load(yaml);
       try (TemporalSession embedded = TemporalSession.embedded(config)) {
-        embedded.client().getOptions();
+        runOnce(embedded);
       }
       int port;
       try (ServerSocket s = new ServerSocket(0)) {

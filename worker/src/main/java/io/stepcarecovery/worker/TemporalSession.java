@@ -9,7 +9,6 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -46,22 +45,15 @@ public final class TemporalSession implements AutoCloseable {
 
   /** Embedded service with a worker serving every host of the config. */
   public static TemporalSession embedded(StepcaRecoveryConfig config) {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder().setUseTimeskipping(false);
-    CrashTestPause pause = CrashTestPause.fromEnvironment();
-    if (pause != null) {
-      // crash and interrupt tests hold a step of an embedded run too
-      options.setWorkerFactoryOptions(io.temporal.worker.WorkerFactoryOptions.newBuilder()
-          .setWorkerInterceptors(pause).build());
-    }
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options.build());
-    boolean attributes = true;
-    for (var a : RunbookAttributes.ALL.entrySet()) {
-      attributes &= env.registerSearchAttribute(a.getKey(), a.getValue());
-    }
+    return embedded(config, EmbeddedStart.start());
+  }
+
+  private static TemporalSession embedded(StepcaRecoveryConfig config, EmbeddedStart.Started started) {
+    TestWorkflowEnvironment env = started.env();
     io.stepcarecovery.lock.RunContext.embedded(); // the locks this process takes say so
     Workers.register(env.getWorkerFactory(), config, config.hosts());
     env.start();
-    return new TemporalSession(env.getWorkflowClient(), env, null, "embedded", attributes);
+    return new TemporalSession(env.getWorkflowClient(), env, null, "embedded", started.searchAttributes());
   }
 
   /** A client of a real Temporal service; fails fast with what to do if it cannot be reached. */
@@ -157,6 +149,21 @@ public final class TemporalSession implements AutoCloseable {
   public static TemporalSession open(StepcaRecoveryConfig config, String override) {
     String address = address(config, override);
     return address == null ? embedded(config) : connect(config, address);
+  }
+
+  /**
+   * As {@link #open(StepcaRecoveryConfig, String)}, with the embedded service {@code early} began
+   * to start (null: none); discarded when the config names an address.
+   */
+  public static TemporalSession open(StepcaRecoveryConfig config, String override, EmbeddedStart early) {
+    String address = address(config, override);
+    if (address != null || early == null) {
+      if (early != null) {
+        early.close();
+      }
+      return address == null ? embedded(config) : connect(config, address);
+    }
+    return embedded(config, early.take());
   }
 
   public WorkflowClient client() {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.recovery.RecoveryResult;
 import io.stepcarecovery.recovery.RecoveryWorkflow;
+import io.stepcarecovery.restore.PlannedRestore;
 import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.restore.RestoreResult;
 import io.stepcarecovery.restore.RestoreWorkflow;
@@ -174,16 +175,83 @@ class RestoreOrchestrationTest {
     assertTrue(fake.calls.contains("currentHealth"), fake.calls.toString());
   }
 
+  /** The gate comes after the one verifying read: the staging exists, the live data is untouched. */
   @Test
-  void anUnansweredGateEndsAtItsDeadlineWithNothingChangedAndTheLockReleased() {
+  void anUnansweredGateEndsAtItsDeadlineWithTheStagingDiscardedAndTheLockReleased() {
     RestoreWorkflow wf = stub(RestoreWorkflow.class, "restore-deadline");
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
         () -> wf.restore(guarded(null, true, 120, null)));
     assertEquals("ApprovalExpired", failureType(e));
-    assertEquals(List.of("verifyBackup", "lockCa", "unlockCa"), hostChanges());
+    assertEquals(List.of("lockCa", "verifyAndStage", "discardStaging", "unlockCa"), hostChanges());
+    assertLiveDataUntouched();
+  }
+
+  @Test
+  void anAbortedGateDiscardsTheStagingReleasesTheLockAndNeverStopsTheCa() throws Exception {
+    RestoreWorkflow wf = atTheGate("restore-aborted");
+    PlannedRestore planned = wf.plannedRestore();
+    assertEquals("b1", planned.backupId());
+    assertTrue(planned.approvalDeadline() != null, "the prompt shows until when the gate waits");
+    assertTrue(fake.calls.contains("verifyAndStage"), "verified and staged before the gate: " + fake.calls);
+    wf.abort("changed my mind");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> env.getWorkflowClient()
+        .newUntypedWorkflowStub("restore-aborted").getResult(RestoreResult.class));
+    assertEquals("Aborted", failureType(e));
+    assertTrue(io.stepcarecovery.Failures.rootMessage(e).contains("changed my mind"),
+        io.stepcarecovery.Failures.rootMessage(e));
+    assertEquals(List.of("lockCa", "verifyAndStage", "discardStaging", "unlockCa"), hostChanges());
+    assertLiveDataUntouched();
+  }
+
+  @Test
+  void anApprovedRestoreStopsSwapsAndStartsInOrderAfterTheGate() throws Exception {
+    RestoreWorkflow wf = atTheGate("restore-approved");
+    assertFalse(fake.calls.contains("stopCa"), "the CA runs while the gate waits: " + fake.calls);
+    wf.approve("tester");
+    RestoreResult r = env.getWorkflowClient().newUntypedWorkflowStub("restore-approved")
+        .getResult(RestoreResult.class);
+    assertTrue(r.ok(), r.message());
+    assertEquals(List.of("lockCa", "verifyAndStage", "stopCa", "swapIn", "startCa", "unlockCa"), hostChanges());
+    assertEquals("backup", fake.live);
+    assertTrue(fake.running);
     assertNull(fake.lockedBy);
+  }
+
+  @Test
+  void aRefusedBackupWithAGateChangesNothingAndNeverAsks() {
+    fake.failing.add("verifyAndStage");
+    RestoreWorkflow wf = stub(RestoreWorkflow.class, "restore-gated-refused");
+    assertThrows(WorkflowFailedException.class, () -> wf.restore(guarded(null, true, 3600, null)));
+    assertEquals(List.of("lockCa", "verifyAndStage", "discardStagingOf", "unlockCa"), hostChanges());
+    assertEquals(io.stepcarecovery.progress.Step.State.PENDING, wf.progress().get(1).state(),
+        "the approval step never ran");
     assertTrue(fake.running);
     assertEquals("live", fake.live);
+  }
+
+  /**
+   * Starts a restore with an approval gate and waits (in real time; the gate's timer runs in
+   * workflow time) until the gate asks.
+   */
+  private RestoreWorkflow atTheGate(String id) throws InterruptedException {
+    RestoreWorkflow wf = stub(RestoreWorkflow.class, id);
+    io.temporal.client.WorkflowClient.start(wf::restore, guarded(null, true, 3600, null));
+    for (int i = 0; i < 200; i++) {
+      PlannedRestore p = wf.plannedRestore();
+      if (p != null && p.approvalDeadline() != null) {
+        return wf;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the gate never opened: " + fake.calls);
+  }
+
+  /** The CA was never stopped, serves its live data, and is not locked. */
+  private void assertLiveDataUntouched() {
+    assertFalse(fake.calls.contains("stopCa"), "the CA was never stopped: " + fake.calls);
+    assertTrue(fake.running);
+    assertEquals("live", fake.live);
+    assertNull(fake.lockedBy, "the lock is released");
   }
 
   @Test

@@ -67,19 +67,34 @@ class ProgressTest {
     List<Step> progress();
   }
 
+  enum TestStep implements RunbookStep {
+    WORK("Work"), AFTER("After");
+
+    private final String label;
+
+    TestStep(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String label() {
+      return label;
+    }
+  }
+
   public static class OneStepImpl implements OneStep {
-    private final Progress progress = new Progress(List.of("Work", "After"));
+    private final Progress progress = new Progress(TestStep.values());
 
     @Override
     public void run(boolean fail) {
-      progress.running(1, "here");
+      progress.running(TestStep.WORK, "here");
       try {
         Workflow.newActivityStub(Work.class, ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofMinutes(1))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build()).work(fail);
-        progress.done(1, "");
+        progress.done(TestStep.WORK, "");
       } catch (ActivityFailure e) {
-        progress.failed(1, "stopped");
+        progress.failed(TestStep.WORK, "stopped");
         throw e;
       }
     }

@@ -9,7 +9,7 @@ package io.stepcarecovery.backup;
  * @param configOnly for CAs on mysql/postgresql: archive config, certs and secrets alone,
  *     acknowledging that the external database is not covered
  * @param workerDeadlineSeconds how long to wait for a worker on the CA host before giving up
- *     (default 600), before anything is stopped
+ *     (default 60), before anything is stopped
  * @param expect the CA as the starting side's config describes it; when given, the backup refuses
  *     before anything is stopped if the worker's config describes it otherwise (default none)
  */

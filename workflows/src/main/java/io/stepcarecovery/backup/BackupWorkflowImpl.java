@@ -1,5 +1,14 @@
 package io.stepcarecovery.backup;
 
+import static io.stepcarecovery.backup.BackupStep.ARCHIVE;
+import static io.stepcarecovery.backup.BackupStep.HEALTH;
+import static io.stepcarecovery.backup.BackupStep.PREFLIGHT;
+import static io.stepcarecovery.backup.BackupStep.PRUNE;
+import static io.stepcarecovery.backup.BackupStep.PUBLISH;
+import static io.stepcarecovery.backup.BackupStep.SNAPSHOT;
+import static io.stepcarecovery.backup.BackupStep.START;
+import static io.stepcarecovery.backup.BackupStep.STOP;
+
 import io.stepcarecovery.ActivityPlans;
 import io.stepcarecovery.Failures;
 import io.stepcarecovery.TaskQueues;
@@ -33,20 +42,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  static final String PRUNE_KEEPS_NEW = "prune-keeps-new";
-  static final String SAME_CONFIG = "same-config";
-  static final int PREFLIGHT = 1, STOP = 2, SNAPSHOT = 3, START = 4, HEALTH = 5, ARCHIVE = 6,
-      PUBLISH = 7, PRUNE = 8;
-
-  private final Progress progress = new Progress(List.of(
-      "Preflight: read ca.json, check the store",
-      "Stop CA",
-      "Snapshot data directory",
-      "Start CA",
-      "Confirm CA health",
-      "Archive snapshot (tar.gz + manifest)",
-      "Store and verify archive",
-      "Prune old backups"));
+  private final Progress progress = new Progress(BackupStep.values());
 
   @Override
   public List<Step> progress() {
@@ -67,11 +63,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     progress.running(PREFLIGHT, request.ca());
     CaDescription ca = ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED,
         ActivityPlans.QUICK, progress.summary(PREFLIGHT, request.ca())).describe(request.ca());
-    // Version 1: the worker's view of the CA compared with the command's, before anything stops.
-    if (Workflow.getVersion(SAME_CONFIG, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      SameConfig.check(progress, PREFLIGHT, ca, request.expect(), ActivityPlans.stub(ProbeActivities.class,
-          TaskQueues.SHARED, ActivityPlans.QUICK, progress.summary(PREFLIGHT, "config of " + ca.name())));
-    }
+    // The worker's view of the CA compared with the command's, before anything stops.
+    SameConfig.check(progress, PREFLIGHT, ca, request.expect(), ActivityPlans.stub(ProbeActivities.class,
+        TaskQueues.SHARED, ActivityPlans.QUICK, progress.summary(PREFLIGHT, "config of " + ca.name())));
     String host = TaskQueues.forHost(ca.host());
     String where = ca.name() + " on " + ca.host();
     BackupPlan plan;
@@ -139,11 +133,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       progress.done(PUBLISH, stored.archive() + " (sha256 " + stored.sha256().substring(0, 12) + "…)");
 
       progress.running(PRUNE, where);
-      // Version 1: prune is told which backup this run made, and never deletes it.
-      String justMade = Workflow.getVersion(PRUNE_KEEPS_NEW, Workflow.DEFAULT_VERSION, 1) >= 1
-          ? stored.backupId() : null;
+      // Prune is told which backup this run made, and never deletes it.
       PruneReport pruned = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
-          progress.summary(PRUNE, where)).prune(ca.name(), justMade);
+          progress.summary(PRUNE, where)).prune(ca.name(), stored.backupId());
       progress.done(PRUNE, "kept " + pruned.kept() + ", deleted " + pruned.deleted().size()
           + (pruned.futureDated() == null || pruned.futureDated().isEmpty() ? ""
               : "; dated in the future (ranked last, check that host's clock): "
@@ -157,11 +149,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           stored.sizeBytes(), downtime, window, stored.rootFingerprint(),
           stored.intermediateFingerprint(), stored.dbType(), stop != null, pruned.deleted());
     } catch (ActivityFailure e) {
-      for (Step s : progress.steps()) {
-        if (s.state() == Step.State.RUNNING) {
-          progress.failed(s.number(), Failures.rootMessage(e));
-        }
-      }
+      progress.failRunning(Failures.rootMessage(e));
       throw e;
     } finally {
       Workflow.newDetachedCancellationScope(() ->

@@ -20,13 +20,11 @@ import org.slf4j.Logger;
  * <p>It tries a bounded number of rounds (each round: the START plan's attempts, then /health),
  * then fails the run with "CA NAME IS DOWN", the diagnosis from the CA's log and the command that
  * fixes it ({@link CaDown}): a CA that refused every round will not start by waiting, and a run
- * that never ends hides the outage from the person who could fix it. Histories from before
- * (version {@value #BOUNDED} absent) replay the old endless loop.
+ * that never ends hides the outage from the person who could fix it.
  */
 public final class CaStarter {
   private static final Logger log = Workflow.getLogger(CaStarter.class);
   private static final int HEALTH_TIMEOUT_SECONDS = 60;
-  static final String BOUNDED = "bounded-start";
   /** Each round is already up to 5 start attempts over ~30 s (ActivityPlans.START) and /health. */
   public static final int DEFAULT_ROUNDS = 3;
 
@@ -53,7 +51,6 @@ public final class CaStarter {
     Started[] result = new Started[1];
     String[] lastFailure = new String[1];
     Workflow.newDetachedCancellationScope(() -> {
-      boolean bounded = Workflow.getVersion(BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1;
       for (int round = 1; ; round++) {
         try {
           StartReport start = ActivityPlans.stub(CaServiceActivities.class,
@@ -68,11 +65,10 @@ public final class CaStarter {
           // carry one-time tokens; the diagnosis reads the log on the CA host instead.
           String why = Failures.rootMessage(e).lines().findFirst().orElse("");
           lastFailure[0] = why;
-          boolean last = bounded && round >= rounds;
-          log.error("CA {} IS STILL STOPPED after start round {}{}: {}. {}", ca.name(), round,
-              bounded ? " of " + rounds : "", why, last ? "Giving up." : "Retrying; fix the cause or start it by hand.");
-          onStillDown.accept("CA still stopped after " + round + " start round(s)"
-              + (bounded ? " of " + rounds : "") + ": " + why);
+          boolean last = round >= rounds;
+          log.error("CA {} IS STILL STOPPED after start round {} of {}: {}. {}", ca.name(), round,
+              rounds, why, last ? "Giving up." : "Retrying; fix the cause or start it by hand.");
+          onStillDown.accept("CA still stopped after " + round + " start round(s) of " + rounds + ": " + why);
           if (last) {
             return;
           }

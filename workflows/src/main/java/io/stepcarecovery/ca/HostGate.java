@@ -2,6 +2,7 @@ package io.stepcarecovery.ca;
 
 import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.progress.Progress;
+import io.stepcarecovery.progress.RunbookStep;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
@@ -19,15 +20,14 @@ import org.slf4j.Logger;
  * while it waits (progress, current details, log) and gives up after a deadline with a clear
  * failure — before it has stopped or changed anything.
  *
- * <p>Version {@value #SHORT_WAIT} (1): the default deadline is 60 s, not 600 s, and the wait is
- * reported after 5 s, not 15 s: a person at a terminal must learn within 10 s that nothing will
- * happen until a worker runs. Older histories replay with the old values.
+ * <p>The default deadline is 60 s and the wait is reported after 5 s: a person at a terminal must
+ * learn within 10 s that nothing will happen until a worker runs.
  */
 public final class HostGate {
   private static final Logger log = Workflow.getLogger(HostGate.class);
-  static final String SHORT_WAIT = "short-worker-wait";
   public static final int DEFAULT_DEADLINE_SECONDS = 60;
-  private static final int OLD_DEFAULT_DEADLINE_SECONDS = 600;
+  /** When the wait is reported: a person at a terminal must learn within 10 s that nothing happens. */
+  private static final int NOTICE_SECONDS = 5;
   /** The failure type when no worker came; the CLI completes the command in its message. */
   public static final String NO_WORKER = "NoWorker";
 
@@ -37,11 +37,7 @@ public final class HostGate {
     if (requested != null && requested > 0) {
       return requested;
     }
-    return shortWait() ? DEFAULT_DEADLINE_SECONDS : OLD_DEFAULT_DEADLINE_SECONDS;
-  }
-
-  private static boolean shortWait() {
-    return Workflow.getVersion(SHORT_WAIT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    return DEFAULT_DEADLINE_SECONDS;
   }
 
   /** The command that starts the missing worker; the CLI adds --config and --temporal. */
@@ -54,9 +50,9 @@ public final class HostGate {
     return ActivityOptions.newBuilder(plan).setScheduleToStartTimeout(Duration.ofSeconds(deadlineSeconds)).build();
   }
 
-  public static <T> T call(Progress progress, int step, String host, int deadlineSeconds, Functions.Func<T> call) {
+  public static <T> T call(Progress progress, RunbookStep step, String host, int deadlineSeconds, Functions.Func<T> call) {
     Promise<T> result = Async.function(call);
-    Duration notice = Duration.ofSeconds(Math.max(1, Math.min(shortWait() ? 5 : 15, deadlineSeconds / 2)));
+    Duration notice = Duration.ofSeconds(Math.max(1, Math.min(NOTICE_SECONDS, deadlineSeconds / 2)));
     if (!Workflow.await(notice, result::isCompleted)) {
       String waiting = "waiting for a worker on " + TaskQueues.forHost(host) + " (gives up after "
           + deadlineSeconds + " s): is '" + workerCommand(host) + "' running on " + host + "?";

@@ -2,6 +2,7 @@ package io.stepcarecovery.ca;
 
 import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
+import io.stepcarecovery.progress.RunbookStep;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -20,7 +21,7 @@ public final class SameConfig {
    * @param expect the starting side's view, or null (a client that sent none: nothing to compare)
    * @param probe where the describe activity ran (local or on the shared queue): the same worker's view
    */
-  public static void check(Progress progress, int step, CaDescription ca, CaView expect, ProbeActivities probe) {
+  public static void check(Progress progress, RunbookStep step, CaDescription ca, CaView expect, ProbeActivities probe) {
     if (expect == null) {
       return;
     }

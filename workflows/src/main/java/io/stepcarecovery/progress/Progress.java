@@ -13,9 +13,10 @@ import java.util.List;
 public final class Progress {
   private final List<Step> steps = new ArrayList<>();
 
-  public Progress(List<String> titles) {
-    for (int i = 0; i < titles.size(); i++) {
-      steps.add(new Step(i + 1, titles.get(i), "", Step.State.PENDING, ""));
+  /** @param runbook every step of the workflow, in order ({@code RestoreStep.values()}) */
+  public Progress(RunbookStep[] runbook) {
+    for (RunbookStep s : runbook) {
+      steps.add(new Step(s.number(), s.label(), "", Step.State.PENDING, ""));
     }
   }
 
@@ -23,30 +24,30 @@ public final class Progress {
     return steps.size();
   }
 
-  public Step step(int number) {
-    return steps.get(number - 1);
+  public Step step(RunbookStep s) {
+    return steps.get(s.number() - 1);
   }
 
   /** The summary an activity of this step carries: {@code Step 4/6 · Start CA · ca1}. */
-  public String summary(int number, String target) {
-    return "Step " + number + "/" + steps.size() + " · " + step(number).title()
+  public String summary(RunbookStep s, String target) {
+    return "Step " + s.number() + "/" + steps.size() + " · " + step(s).title()
         + (target == null || target.isEmpty() ? "" : " · " + target);
   }
 
-  public void running(int number, String target) {
-    Step s = step(number);
-    steps.set(number - 1, new Step(number, s.title(), target == null ? s.target() : target,
+  public void running(RunbookStep s, String target) {
+    Step was = step(s);
+    steps.set(s.number() - 1, new Step(s.number(), was.title(), target == null ? was.target() : target,
         Step.State.RUNNING, ""));
     publish();
   }
 
-  public void running(int number, String target, String detail) {
-    running(number, target);
-    set(number, Step.State.RUNNING, detail);
+  public void running(RunbookStep s, String target, String detail) {
+    running(s, target);
+    set(s.number(), Step.State.RUNNING, detail);
   }
 
-  public void done(int number, String detail) {
-    set(number, Step.State.DONE, detail);
+  public void done(RunbookStep s, String detail) {
+    set(s.number(), Step.State.DONE, detail);
   }
 
   /**
@@ -55,16 +56,30 @@ public final class Progress {
    * step's catch block calls this either way. Compensations run in detached scopes, which are not
    * cancelled: their failures stay failures.
    */
-  public void failed(int number, String detail) {
-    set(number, CancellationScope.current().isCancelRequested() ? Step.State.CANCELLED : Step.State.FAILED, detail);
+  public void failed(RunbookStep s, String detail) {
+    set(s.number(), failedOrCancelled(), detail);
   }
 
-  public void cancelled(int number, String detail) {
-    set(number, Step.State.CANCELLED, detail);
+  public void cancelled(RunbookStep s, String detail) {
+    set(s.number(), Step.State.CANCELLED, detail);
   }
 
-  public void skipped(int number, String detail) {
-    set(number, Step.State.SKIPPED, detail);
+  public void skipped(RunbookStep s, String detail) {
+    set(s.number(), Step.State.SKIPPED, detail);
+  }
+
+  /** Marks every step still running as failed, with the failure that ended them. */
+  public void failRunning(String detail) {
+    for (Step s : List.copyOf(steps)) {
+      if (s.state() == Step.State.RUNNING) {
+        set(s.number(), failedOrCancelled(), detail);
+      }
+    }
+  }
+
+  /** FAILED, or CANCELLED while this run's cancellation is requested (see {@link #failed}). */
+  private static Step.State failedOrCancelled() {
+    return CancellationScope.current().isCancelRequested() ? Step.State.CANCELLED : Step.State.FAILED;
   }
 
   public List<Step> steps() {
@@ -99,7 +114,7 @@ public final class Progress {
   }
 
   private void set(int number, Step.State state, String detail) {
-    steps.set(number - 1, step(number).with(state, detail == null ? "" : detail));
+    steps.set(number - 1, steps.get(number - 1).with(state, detail == null ? "" : detail));
     publish();
   }
 

@@ -1,5 +1,12 @@
 package io.stepcarecovery.recovery;
 
+import static io.stepcarecovery.recovery.RecoveryStep.ACME;
+import static io.stepcarecovery.recovery.RecoveryStep.HTTPS;
+import static io.stepcarecovery.recovery.RecoveryStep.INGRESS;
+import static io.stepcarecovery.recovery.RecoveryStep.ISSUANCE;
+import static io.stepcarecovery.recovery.RecoveryStep.RESTORE;
+import static io.stepcarecovery.recovery.RecoveryStep.START;
+
 import io.stepcarecovery.ActivityPlans;
 import io.stepcarecovery.Failures;
 import io.stepcarecovery.TaskQueues;
@@ -8,18 +15,18 @@ import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.checklist.Checklists;
 import io.stepcarecovery.ingress.IngressActivities;
 import io.stepcarecovery.probe.Platform;
-import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.restore.PlannedRestore;
+import io.stepcarecovery.restore.ProcedureRun;
 import io.stepcarecovery.restore.RestoreProcedure;
 import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.restore.SwapReport;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
-import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -28,47 +35,25 @@ import java.util.List;
  * wrong and what to do. Only a CA that will not start with the restored data is rolled back.
  */
 public class RecoveryWorkflowImpl implements RecoveryWorkflow {
-  static final int RESTORE = 1, START = 2, ACME = 3, ISSUANCE = 4, INGRESS = 5, HTTPS = 6;
-  static final String CONCURRENT_FINAL_CHECKS = "concurrent-final-checks";
-  static final String LOCAL_DESCRIBE = "local-describe";
-
-  private final Progress progress = new Progress(List.of(
-      "Restore Step-CA data",
-      "Start Step-CA",
-      "Validate ACME directory",
-      "Validate certificate issuance",
-      "Restart the ingress", // which one (Traefik, nginx) is the step's target, from the config
-      "Confirm application HTTPS"));
-  private final RestoreProcedure procedure = new RestoreProcedure(progress,
+  private final Progress progress = new Progress(RecoveryStep.values());
+  private final ProcedureRun run = new ProcedureRun(progress,
       new RestoreProcedure.StepNumbers(RESTORE, RESTORE, RESTORE, RESTORE, RESTORE, START));
+  private final RestoreProcedure procedure = run.procedure();
 
   @Override
   public RecoveryResult recover(RestoreRequest request) {
-    try {
-      return recoverLocked(request);
-    } finally {
-      procedure.release();
-    }
+    return run.run(request, "recovery", this::recoverLocked);
   }
 
   private RecoveryResult recoverLocked(RestoreRequest request) {
-    if (request == null || request.ca() == null || request.ca().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "recovery input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
-    }
-    // Version 1: describePlatform (the config, read where the workflow runs) as a local activity.
-    Platform platform = Workflow.getVersion(LOCAL_DESCRIBE, Workflow.DEFAULT_VERSION, 1) >= 1
-        ? ActivityPlans.local(ProbeActivities.class, ActivityPlans.LOCAL_QUICK,
-            progress.summary(RESTORE, request.ca())).describePlatform(request.ca())
-        : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
-            progress.summary(RESTORE, request.ca())).describePlatform(request.ca());
+    Platform platform = run.describer(request.ca()).describePlatform(request.ca());
     CaDescription ca = platform.ca();
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request, true);
     List<ChecklistItem> checklist = new ArrayList<>();
 
     if (r.startFailure() != null) {
       checklist.addAll(Checklists.serviceStatus(ca, progress.summary(START, ca.name())));
-      for (int s = ACME; s <= HTTPS; s++) {
+      for (RecoveryStep s : EnumSet.range(ACME, HTTPS)) {
         progress.skipped(s, "the CA is not running");
       }
       boolean rolledBack = false;
@@ -106,18 +91,13 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     checklist.addAll(services);
 
     // The rest of the runbook's checklist: service status and trust, for the final report.
-    if (Workflow.getVersion(CONCURRENT_FINAL_CHECKS, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      // Version 1: the two are independent; both at once.
-      Promise<List<ChecklistItem>> status = Async.function(() ->
-          Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
-      Promise<List<ChecklistItem>> trust = Async.function(() ->
-          Checklists.trust(ca, "Checklist · trust · " + ca.url()));
-      checklist.addAll(status.get());
-      checklist.addAll(trust.get());
-    } else {
-      checklist.addAll(Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
-      checklist.addAll(Checklists.trust(ca, "Checklist · trust · " + ca.url()));
-    }
+    // The two are independent; both at once.
+    Promise<List<ChecklistItem>> status = Async.function(() ->
+        Checklists.serviceStatus(ca, "Checklist · service status · " + ca.name()));
+    Promise<List<ChecklistItem>> trust = Async.function(() ->
+        Checklists.trust(ca, "Checklist · trust · " + ca.url()));
+    checklist.addAll(status.get());
+    checklist.addAll(trust.get());
     checklist = Checklists.ordered(checklist);
     boolean ok = Checklists.allPassed(checklist);
     long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();
@@ -147,7 +127,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     progress.done(INGRESS, String.join("; ", done));
   }
 
-  private void report(int step, List<ChecklistItem> items) {
+  private void report(RecoveryStep step, List<ChecklistItem> items) {
     if (Checklists.allPassed(items)) {
       progress.done(step, String.join("; ", items.stream().map(ChecklistItem::detail).toList()));
     } else {
@@ -157,21 +137,21 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
   @Override
   public void approve(String by) {
-    procedure.approve(by);
+    run.approve(by);
   }
 
   @Override
   public void abort(String reason) {
-    procedure.abort(reason);
+    run.abort(reason);
   }
 
   @Override
-  public io.stepcarecovery.restore.PlannedRestore plannedRestore() {
-    return procedure.planned();
+  public PlannedRestore plannedRestore() {
+    return run.planned();
   }
 
   @Override
   public List<Step> progress() {
-    return progress.steps();
+    return run.progress();
   }
 }

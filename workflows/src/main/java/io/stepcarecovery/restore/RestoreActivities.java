@@ -11,7 +11,8 @@ import java.util.List;
 @ActivityInterface
 public interface RestoreActivities {
   /**
-   * Fetches and verifies a backup before anything is touched: the stored checksum, every
+   * Fetches and verifies a backup without staging it (the verification of {@link #verifyAndStage},
+   * kept for the activity tests that pin each refusal alone): the stored checksum, every
    * manifest checksum, ca.json present, the root equal to the configured trust anchor, and
    * every path it restores one of this CA's own paths on this host (never the archive's say).
    *
@@ -24,15 +25,16 @@ public interface RestoreActivities {
   /**
    * Extracts the verified archive into staging directories beside each root ({@code
    * <root>.restoring-<tag>}), with modes from the manifest and the configured owner, while the
-   * CA still runs. Idempotent.
+   * CA still runs ({@link #verifyAndStage} falls back to the same extraction). Idempotent.
    */
   @ActivityMethod
   void stage(String ca, RestorePlan plan, String tag);
 
   /**
-   * {@link #verifyBackup} and {@link #stage} in one read of the archive, for a restore with no
-   * approval gate: the archive is extracted into the staging directories as it is verified, and
-   * trusted only once the whole read and every check of {@link #verifyBackup} passed; on any
+   * {@link #verifyBackup} and {@link #stage} in one read of the archive, as every restore does
+   * (before its approval gate, if any): the archive is extracted into the staging directories as
+   * it is verified, and trusted only once the whole read and every check of {@link #verifyBackup}
+   * passed; on any
    * failure the staging is removed and nothing else changed. Staging during the read needs the
    * roots before the manifest (the last entry) is read: they come from the backup's record, and
    * are used only when they hold the configured ca.json and the record's root is the trust

@@ -6,6 +6,7 @@ import io.stepcarecovery.ca.SameConfig;
 import io.stepcarecovery.probe.CurrentHealth;
 import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
+import io.stepcarecovery.progress.RunbookStep;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -20,9 +21,9 @@ final class RestoreGuards {
   static final String CA_HEALTHY = "CaHealthy";
 
   private final Progress progress;
-  private final int step;
+  private final RunbookStep step;
 
-  RestoreGuards(Progress progress, int step) {
+  RestoreGuards(Progress progress, RunbookStep step) {
     this.progress = progress;
     this.step = step;
   }

@@ -12,6 +12,7 @@ import io.stepcarecovery.ca.StopReport;
 import io.stepcarecovery.probe.HealthReport;
 import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
+import io.stepcarecovery.progress.RunbookStep;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -23,22 +24,22 @@ import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 
 /**
- * The runbook's restore procedure, shared by the restore and the recovery workflows: verify the
- * backup before touching anything → (approval) → stage it beside the live data while the CA runs
- * → stop → move the live data aside and the staged data in → start. Whatever fails after the
- * stop, what was moved is put back and the CA is started again. Nothing is ever deleted.
+ * The runbook's restore procedure, shared by the restore and the recovery workflows: lock →
+ * verify the backup and stage it beside the live data in one read while the CA runs →
+ * (approval) → stop → move the live data aside and the staged data in → start. Until the stop
+ * only the staging exists, and it is discarded if anything fails or the gate is refused; whatever
+ * fails after the stop, what was moved is put back and the CA is started again. Nothing of the
+ * live data is ever deleted.
  */
 public final class RestoreProcedure {
   private static final Logger log = Workflow.getLogger(RestoreProcedure.class);
   private static final DateTimeFormatter TAG =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final int HEALTH_TIMEOUT_SECONDS = 45;
-  static final String ONE_VERIFIED_PASS = "one-verified-pass";
-  static final String GUARDS = "guards";
-  static final String APPROVAL_DEADLINE = "approval-deadline";
 
-  /** Which progress step each part of the procedure reports on. */
-  public record StepNumbers(int verify, int approval, int stage, int stop, int swap, int start) {}
+  /** Which progress step each part of the procedure reports on (one step may stand for several). */
+  public record StepNumbers(RunbookStep verify, RunbookStep approval, RunbookStep stage, RunbookStep stop,
+      RunbookStep swap, RunbookStep start) {}
 
   /**
    * @param startFailure why the restored CA did not come up healthy, or null
@@ -97,23 +98,21 @@ public final class RestoreProcedure {
     String host = TaskQueues.forHost(ca.host());
     String where = ca.name() + " on " + ca.host();
     String tag = TAG.format(Instant.ofEpochMilli(Workflow.currentTimeMillis()));
-    // Version 1: the guards (same config on both sides, the CA's health) before the lock.
-    if (Workflow.getVersion(GUARDS, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      progress.running(steps.verify(), where, "checking the CA's health before anything changes");
-      RestoreGuards guards = new RestoreGuards(progress, steps.verify());
-      guards.sameConfig(ca, request);
-      healthBefore = guards.health(ca, refuseHealthy && request.refusesHealthy());
-      log.info("CA {} before the restore: {}", ca.name(), healthBefore.detail());
-    }
+    // The guards (same config on both sides, the CA's health) before the lock.
+    progress.running(steps.verify(), where, "checking the CA's health before anything changes");
+    RestoreGuards guards = new RestoreGuards(progress, steps.verify());
+    guards.sameConfig(ca, request);
+    healthBefore = guards.health(ca, refuseHealthy && request.refusesHealthy());
+    log.info("CA {} before the restore: {}", ca.name(), healthBefore.detail());
 
-    RestoreActivities files = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
-        progress.summary(steps.stage(), where));
-    // Version 1: without an approval gate, the CA is locked first and the archive is verified
-    // and staged in one read (verifyAndStage); histories of version 0 replay the old order.
-    boolean onePass = Workflow.getVersion(ONE_VERIFIED_PASS, Workflow.DEFAULT_VERSION, 1) >= 1
-        && !request.needsApproval();
-    RestorePlan plan = onePass ? verifyAndStage(ca, request, host, where, tag)
-        : verifyThenStage(ca, request, host, where, tag, files);
+    RestorePlan plan = verifyAndStage(ca, request, host, where, tag);
+    try {
+      awaitApproval(request, where);
+    } catch (RuntimeException refused) {
+      // Refused, expired or cancelled at the gate: only the staging beside the live data exists.
+      discardStaging(host, ca, plan, tag);
+      throw refused;
+    }
 
     progress.running(steps.stop(), where);
     StopReport stop;
@@ -131,7 +130,8 @@ public final class RestoreProcedure {
       // Put back whatever moved, start the CA as it was, then report.
       progress.failed(steps.swap(), Failures.rootMessage(e));
       Workflow.newDetachedCancellationScope(() -> {
-        files.swapBack(ca.name(), plan, tag);
+        ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
+            progress.summary(steps.swap(), where)).swapBack(ca.name(), plan, tag);
         startUntilHealthy(ca, where);
         discardStaging(host, ca, plan, tag);
       }).run();
@@ -154,80 +154,11 @@ public final class RestoreProcedure {
     }
   }
 
-  /** Version 0, and any restore with an approval gate: verify → lock → (approval) → stage. */
-  private RestorePlan verifyThenStage(CaDescription ca, RestoreRequest request, String host, String where,
-      String tag, RestoreActivities files) {
-    progress.running(steps.verify(), where, "backup " + request.backupOrLatest());
-    RestorePlan plan;
-    try {
-      int deadline = HostGate.deadline(request.workerDeadlineSeconds());
-      RestoreActivities gated = ActivityPlans.stub(RestoreActivities.class, host,
-          HostGate.options(ActivityPlans.BULK, deadline), progress.summary(steps.verify(), where));
-      plan = HostGate.call(progress, steps.verify(), ca.host(), deadline,
-          () -> gated.verifyBackup(ca.name(), request.backupOrLatest(), request.foreignRootAllowed(),
-              request.allowedPaths()));
-    } catch (ActivityFailure | ApplicationFailure e) {
-      progress.failed(steps.verify(), Failures.rootMessage(e));
-      throw e;
-    }
-    try {
-      ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
-          progress.summary(steps.verify(), where)).lockCa(ca.name(), owner());
-      locked = ca;
-    } catch (ActivityFailure e) {
-      progress.failed(steps.verify(), Failures.rootMessage(e));
-      throw e;
-    }
-    planned = PlannedRestore.of(plan, tag, healthBefore);
-    progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
-        + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
-
-    if (request.needsApproval()) {
-      // Version 1: the gate has a deadline; unanswered, the run ends with nothing changed (the
-      // lock is released by the workflow's finally). Version 0 waited for ever.
-      if (Workflow.getVersion(APPROVAL_DEADLINE, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        int seconds = request.approvalTimeoutOrDefault();
-        String until = DateTimeFormatter.ISO_INSTANT.format(
-            Instant.ofEpochMilli(Workflow.currentTimeMillis()).plusSeconds(seconds));
-        planned = planned.withDeadline(until);
-        progress.running(steps.approval(), where, "waiting for approve or abort (signal) until " + until);
-        if (!Workflow.await(Duration.ofSeconds(seconds), () -> approved || aborted != null)) {
-          String why = "not approved within " + seconds + " s (until " + until + "): nothing changed";
-          progress.failed(steps.approval(), why);
-          throw ApplicationFailure.newNonRetryableFailure("restore not approved before its deadline; "
-              + why + ", the CA lock released", "ApprovalExpired");
-        }
-      } else {
-        progress.running(steps.approval(), where, "waiting for approve or abort (signal)");
-        Workflow.await(() -> approved || aborted != null);
-      }
-      if (aborted != null) {
-        progress.failed(steps.approval(), "aborted: " + aborted);
-        throw ApplicationFailure.newNonRetryableFailure("restore aborted before anything changed: "
-            + aborted, "Aborted");
-      }
-      progress.done(steps.approval(), "approved");
-    } else if (steps.approval() != steps.verify()) {
-      progress.skipped(steps.approval(), "not requested");
-    }
-
-    progress.running(steps.stage(), where, "extracting beside the live data; CA still running");
-    try {
-      files.stage(ca.name(), plan, tag);
-    } catch (ActivityFailure e) {
-      progress.failed(steps.stage(), Failures.rootMessage(e));
-      discardStaging(host, ca, plan, tag);
-      throw e;
-    }
-    progress.done(steps.stage(), plan.bytes() + " bytes staged");
-    return plan;
-  }
-
   /**
-   * Version 1 without an approval gate: lock the CA (the first call to its host, so a missing
-   * worker is reported here, before anything is touched), then one read that verifies the
-   * archive and extracts it beside the live data while the CA runs. The activity trusts the
-   * staged data only after the whole read and every check passed, and removes it otherwise.
+   * Lock the CA (the first call to its host, so a missing worker is reported here, before
+   * anything is touched), then one read that verifies the archive and extracts it beside the
+   * live data while the CA runs. The activity trusts the staged data only after the whole read
+   * and every check passed, and removes it otherwise; it is removed here too, whatever failed.
    */
   private RestorePlan verifyAndStage(CaDescription ca, RestoreRequest request, String host, String where,
       String tag) {
@@ -268,17 +199,45 @@ public final class RestoreProcedure {
     planned = PlannedRestore.of(plan, tag, healthBefore);
     progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
-    if (steps.approval() != steps.verify()) {
-      progress.skipped(steps.approval(), "not requested");
-    }
     if (steps.stage() != steps.verify()) {
       progress.done(steps.stage(), plan.bytes() + " bytes staged, in the verifying read");
     }
     return plan;
   }
 
+  /**
+   * The approval gate, when the request asks for one: the verified backup is staged and the CA
+   * still runs on its live data, so a refusal, an unanswered deadline or a cancellation ends the
+   * run with nothing of the live data changed (the caller discards the staging).
+   */
+  private void awaitApproval(RestoreRequest request, String where) {
+    if (!request.needsApproval()) {
+      if (steps.approval() != steps.verify()) {
+        progress.skipped(steps.approval(), "not requested");
+      }
+      return;
+    }
+    int seconds = request.approvalTimeoutOrDefault();
+    String until = DateTimeFormatter.ISO_INSTANT.format(
+        Instant.ofEpochMilli(Workflow.currentTimeMillis()).plusSeconds(seconds));
+    planned = planned.withDeadline(until);
+    progress.running(steps.approval(), where, "waiting for approve or abort (signal) until " + until);
+    if (!Workflow.await(Duration.ofSeconds(seconds), () -> approved || aborted != null)) {
+      String why = "not approved within " + seconds + " s (until " + until + "): nothing changed";
+      progress.failed(steps.approval(), why);
+      throw ApplicationFailure.newNonRetryableFailure("restore not approved before its deadline; "
+          + why + ", the CA lock released", "ApprovalExpired");
+    }
+    if (aborted != null) {
+      progress.failed(steps.approval(), "aborted: " + aborted);
+      throw ApplicationFailure.newNonRetryableFailure("restore aborted before anything changed: "
+          + aborted, "Aborted");
+    }
+    progress.done(steps.approval(), "approved");
+  }
+
   /** Stop, put the moved-aside data back (the restored data is moved aside too), start. */
-  public SwapReport rollback(CaDescription ca, Restored restored, int step) {
+  public SwapReport rollback(CaDescription ca, Restored restored, RunbookStep step) {
     String host = TaskQueues.forHost(ca.host());
     String where = ca.name() + " on " + ca.host();
     SwapReport[] back = new SwapReport[1];
@@ -301,8 +260,16 @@ public final class RestoreProcedure {
         stillDown -> log.error("{}", stillDown));
   }
 
+  /** Detached: a cancelled run still cleans up; a failed clean-up never hides why the run ended. */
   private void discardStaging(String host, CaDescription ca, RestorePlan plan, String tag) {
-    Workflow.newDetachedCancellationScope(() -> ActivityPlans.stub(RestoreActivities.class, host,
-        ActivityPlans.QUICK, "Clean up staging · " + ca.name()).discardStaging(ca.name(), plan, tag)).run();
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.QUICK, "Clean up staging · " + ca.name())
+            .discardStaging(ca.name(), plan, tag);
+      } catch (ActivityFailure cleanup) {
+        // Leftover staging is only a copy of the archive, never live data.
+        log.warn("staging of {} not cleaned up: {}", tag, Failures.rootMessage(cleanup));
+      }
+    }).run();
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param clearAcmeAccount recovery only: clear the ingress's stored ACME account before its
  *     restart (default false)
  * @param workerDeadlineSeconds how long to wait for a worker on the CA host before giving up
- *     (default 600), before anything is touched
+ *     (default 60), before anything is touched
  * @param allowPaths absolute paths beyond the restoring host's own ($STEPPATH and what its live
  *     ca.json names) that the restore may write: for a new host whose ca.json is gone and whose
  *     CA keeps data outside $STEPPATH (default none)

@@ -1,59 +1,38 @@
 package io.stepcarecovery.restore;
 
-import io.stepcarecovery.ActivityPlans;
-import io.stepcarecovery.TaskQueues;
+import static io.stepcarecovery.restore.RestoreStep.APPROVAL;
+import static io.stepcarecovery.restore.RestoreStep.ROLLBACK;
+import static io.stepcarecovery.restore.RestoreStep.STAGE;
+import static io.stepcarecovery.restore.RestoreStep.START;
+import static io.stepcarecovery.restore.RestoreStep.STOP;
+import static io.stepcarecovery.restore.RestoreStep.SWAP;
+import static io.stepcarecovery.restore.RestoreStep.VALIDATE;
+import static io.stepcarecovery.restore.RestoreStep.VERIFY;
+
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.checklist.Checklists;
-import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
-import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The runbook's restore procedure, validated, rolled back if the restored CA does not pass. */
 public class RestoreWorkflowImpl implements RestoreWorkflow {
-  static final int VERIFY = 1, APPROVAL = 2, STAGE = 3, STOP = 4, SWAP = 5, START = 6, VALIDATE = 7,
-      ROLLBACK = 8;
-  static final String CONCURRENT_CHECKLIST = "concurrent-checklist";
-  static final String LOCAL_DESCRIBE = "local-describe";
-
-  private final Progress progress = new Progress(List.of(
-      "Fetch and verify backup",
-      "Approval",
-      "Stage restored data (CA still running)",
-      "Stop CA",
-      "Move live data aside, put backup in place",
-      "Start CA",
-      "Validate: service, ACME, trust, issuance",
-      "Roll back"));
-  private final RestoreProcedure procedure = new RestoreProcedure(progress,
+  private final Progress progress = new Progress(RestoreStep.values());
+  private final ProcedureRun run = new ProcedureRun(progress,
       new RestoreProcedure.StepNumbers(VERIFY, APPROVAL, STAGE, STOP, SWAP, START));
+  private final RestoreProcedure procedure = run.procedure();
 
   @Override
   public RestoreResult restore(RestoreRequest request) {
-    try {
-      return restoreLocked(request);
-    } finally {
-      procedure.release();
-    }
+    return run.run(request, "restore", this::restoreLocked);
   }
 
   private RestoreResult restoreLocked(RestoreRequest request) {
-    if (request == null || request.ca() == null || request.ca().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "restore input needs a CA name, e.g. {\"ca\":\"main\",\"backup\":\"latest\"}", "BadInput");
-    }
-    // Version 1: describe (the config, read where the workflow runs) as a local activity.
-    CaDescription ca = Workflow.getVersion(LOCAL_DESCRIBE, Workflow.DEFAULT_VERSION, 1) >= 1
-        ? ActivityPlans.local(ProbeActivities.class, ActivityPlans.LOCAL_QUICK,
-            progress.summary(VERIFY, request.ca())).describe(request.ca())
-        : ActivityPlans.stub(ProbeActivities.class, TaskQueues.SHARED, ActivityPlans.QUICK,
-            progress.summary(VERIFY, request.ca())).describe(request.ca());
+    CaDescription ca = run.describer(request.ca()).describe(request.ca());
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request, false);
 
     progress.running(VALIDATE, ca.url());
@@ -61,8 +40,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     String summary = progress.summary(VALIDATE, ca.url());
     if (r.startFailure() != null) {
       checklist.addAll(Checklists.serviceStatus(ca, summary));
-    } else if (Workflow.getVersion(CONCURRENT_CHECKLIST, Workflow.DEFAULT_VERSION, 1) >= 1) {
-      // Version 1: the four checks are independent of each other; all at once, then in order.
+    } else {
+      // The four checks are independent of each other; all at once, then in order.
       List<Promise<List<ChecklistItem>>> all = List.of(
           Async.function(() -> Checklists.serviceStatus(ca, summary)),
           Async.function(() -> Checklists.acme(ca, summary)),
@@ -71,11 +50,6 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       for (Promise<List<ChecklistItem>> p : all) {
         checklist.addAll(p.get());
       }
-    } else {
-      checklist.addAll(Checklists.serviceStatus(ca, summary));
-      checklist.addAll(Checklists.acme(ca, summary));
-      checklist.addAll(Checklists.trust(ca, summary));
-      checklist.addAll(Checklists.issuance(ca, summary));
     }
     checklist = Checklists.ordered(checklist);
     boolean ok = r.startFailure() == null && Checklists.allPassed(checklist);
@@ -112,21 +86,21 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
 
   @Override
   public void approve(String by) {
-    procedure.approve(by);
+    run.approve(by);
   }
 
   @Override
   public void abort(String reason) {
-    procedure.abort(reason);
+    run.abort(reason);
   }
 
   @Override
-  public io.stepcarecovery.restore.PlannedRestore plannedRestore() {
-    return procedure.planned();
+  public PlannedRestore plannedRestore() {
+    return run.planned();
   }
 
   @Override
   public List<Step> progress() {
-    return progress.steps();
+    return run.progress();
   }
 }

@@ -62,6 +62,49 @@ class SealedValueLogSnapshotTest {
   }
 
   @Test
+  void whileStopped_theNewestLogIsLinked_andFinishCopiesItAsItWasAtTheStop() throws Exception {
+    Path step = tmp.resolve("ca/step");
+    Path db = fakeBadger(step.resolve("db"));
+    Files.setLastModifiedTime(db.resolve("000002.vlog"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+    byte[] atStop = Files.readAllBytes(db.resolve("000002.vlog"));
+    Path snap = tmp.resolve("snap");
+    Snapshotter.Result r = Snapshotter.copyWhileStopped(List.of(step), java.util.Set.of(), snap, List.of(), b -> {});
+    Path sdb = Snapshotter.mirror(snap, db);
+    assertTrue(Files.isSameFile(db.resolve("000002.vlog"), sdb.resolve("000002.vlog")), "newest log linked while stopped");
+    assertEquals(atStop.length, r.deferredBytes());
+    assertFalse(Files.isSameFile(db.resolve("000003.sst"), sdb.resolve("000003.sst")), "tables copied while stopped");
+
+    // the CA runs again: badger appends to the newest log (and its mtime moves)
+    try (FileChannel ch = FileChannel.open(db.resolve("000002.vlog"), StandardOpenOption.APPEND)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[70_000]));
+    }
+    assertEquals(atStop.length, Snapshotter.finish(snap));
+
+    assertFalse(Files.isSameFile(db.resolve("000002.vlog"), sdb.resolve("000002.vlog")), "a file of its own");
+    assertArrayEquals(atStop, Files.readAllBytes(sdb.resolve("000002.vlog")), "the bytes of the stopped CA");
+    assertEquals(1_000_000_000L, Files.getLastModifiedTime(sdb.resolve("000002.vlog")).toMillis(), "its mtime at the stop");
+    assertEquals(atStop.length + 70_000, Files.size(db.resolve("000002.vlog")), "the live log untouched");
+    assertFalse(Files.exists(snap.resolveSibling("snap.pending")));
+    assertEquals(0, Snapshotter.finish(snap), "nothing left to do the second time");
+  }
+
+  @Test
+  void finishRefusesALogRewrittenBelowItsSizeAtTheStop() throws Exception {
+    Path step = tmp.resolve("ca/step");
+    Path db = fakeBadger(step.resolve("db"));
+    Path snap = tmp.resolve("snap");
+    Snapshotter.copyWhileStopped(List.of(step), java.util.Set.of(), snap, List.of(), b -> {});
+    long size = Files.size(db.resolve("000002.vlog"));
+    // a torn tail cut off and written again (badger's Truncate option after a crash)
+    try (FileChannel ch = FileChannel.open(db.resolve("000002.vlog"), StandardOpenOption.WRITE)) {
+      ch.truncate(size - 10);
+      ch.write(java.nio.ByteBuffer.wrap(new byte[20]), size - 10);
+    }
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Snapshotter.finish(snap));
+    assertTrue(e.getMessage().contains("changed after the snapshot"), e.getMessage());
+  }
+
+  @Test
   void onlyInABadgerDirectory_andOnlyLowerFids() throws Exception {
     Path plain = tmp.resolve("plain/step/db");
     Files.createDirectories(plain);

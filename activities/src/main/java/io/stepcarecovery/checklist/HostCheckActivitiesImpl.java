@@ -1,12 +1,10 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import static io.stepcarecovery.checklist.ChecklistItem.SERVICE_STATUS;
 
 import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.ca.StepPath;
-import io.stepcarecovery.checklist.ChecklistItem;
-import io.stepcarecovery.checklist.HostCheckActivities;
-import io.stepcarecovery.checks.Diagnoses.Diagnosis;
+import io.stepcarecovery.checklist.Diagnoses.Diagnosis;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.service.ServiceControl;

@@ -1,10 +1,9 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import static io.stepcarecovery.checklist.ChecklistItem.TRUST;
 
 import io.stepcarecovery.ca.Fingerprints;
-import io.stepcarecovery.checklist.ChecklistItem;
-import io.stepcarecovery.checks.Diagnoses.Diagnosis;
+import io.stepcarecovery.checklist.Diagnoses.Diagnosis;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import java.io.IOException;
 import java.net.URI;

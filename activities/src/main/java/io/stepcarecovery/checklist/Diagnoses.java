@@ -1,4 +1,4 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import java.nio.file.Path;
 

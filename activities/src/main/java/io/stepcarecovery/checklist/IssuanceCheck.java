@@ -1,4 +1,4 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import static io.stepcarecovery.checklist.ChecklistItem.TRUST;
 
@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.ECKey;
 import io.stepcarecovery.ca.CaJson;
 import io.stepcarecovery.ca.Fingerprints;
-import io.stepcarecovery.checklist.ChecklistItem;
-import io.stepcarecovery.checks.Diagnoses.Diagnosis;
+import io.stepcarecovery.checklist.Diagnoses.Diagnosis;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.IssuanceConfig;
 import io.stepcarecovery.probe.HttpsClients;

@@ -1,8 +1,6 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import io.stepcarecovery.ActivityErrors;
-import io.stepcarecovery.checklist.ChecklistItem;
-import io.stepcarecovery.checklist.ValidationActivities;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import java.util.List;
 

@@ -1,9 +1,8 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import io.stepcarecovery.ca.CaJson;
 import io.stepcarecovery.ca.Fingerprints;
-import io.stepcarecovery.checklist.ChecklistItem;
-import io.stepcarecovery.checks.Diagnoses.Diagnosis;
+import io.stepcarecovery.checklist.Diagnoses.Diagnosis;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.probe.HttpsClients;

@@ -1,6 +1,6 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
-import io.stepcarecovery.checks.Diagnoses.Diagnosis;
+import io.stepcarecovery.checklist.Diagnoses.Diagnosis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

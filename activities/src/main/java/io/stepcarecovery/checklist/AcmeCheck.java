@@ -1,4 +1,4 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import static io.stepcarecovery.checklist.ChecklistItem.SERVICE_STATUS;
 
@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepcarecovery.ca.CaJson;
 import io.stepcarecovery.ca.Fingerprints;
-import io.stepcarecovery.checklist.ChecklistItem;
-import io.stepcarecovery.checks.Diagnoses.Diagnosis;
+import io.stepcarecovery.checklist.Diagnoses.Diagnosis;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.probe.HttpsClients;
 import java.io.IOException;

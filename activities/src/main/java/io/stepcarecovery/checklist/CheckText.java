@@ -1,4 +1,4 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

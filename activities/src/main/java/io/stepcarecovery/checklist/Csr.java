@@ -1,4 +1,4 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import java.io.StringWriter;
 import java.security.KeyPair;

@@ -1,4 +1,4 @@
-package io.stepcarecovery.checks;
+package io.stepcarecovery.checklist;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEObject;
