@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.IngressConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.RunRecordsConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.ServiceConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.TemporalConfig;
 import java.io.IOException;
@@ -159,8 +160,24 @@ public final class ConfigLoader {
     TemporalConfig temporal = raw.temporal() == null
         ? new TemporalConfig(null, "default", null) : raw.temporal();
     p.absoluteIfSet("lockDir", raw.lockDir());
+    java.time.Duration approvalTimeout = null;
+    if (raw.approvalTimeout() != null) {
+      long seconds = DurationText.seconds(raw.approvalTimeout());
+      if (seconds < 0 || seconds > DurationText.MAX_SECONDS) {
+        p.fail("approvalTimeout", "a positive duration such as 90s, 30m or 2h, at most 168h, got '"
+            + io.stepcarecovery.text.TerminalText.line(raw.approvalTimeout()) + "'");
+      }
+      approvalTimeout = java.time.Duration.ofSeconds(seconds);
+    }
+    if (raw.runRecords() != null) {
+      p.absoluteIfSet("runRecords.dir", raw.runRecords().dir());
+      Integer keep = raw.runRecords().keep();
+      if (keep != null && (keep < 1 || keep > 10_000)) {
+        p.fail("runRecords.keep", "how many run records to keep, from 1 to 10000, got " + keep);
+      }
+    }
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
-        List.copyOf(services), raw.lockDir());
+        List.copyOf(services), raw.lockDir(), approvalTimeout, raw.runRecords());
   }
 
   /** Names the key given twice, the map that holds it, and the line of its second time. */
@@ -227,7 +244,7 @@ public final class ConfigLoader {
 
   /** Shapes the YAML may have; unknown keys are refused. */
   record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
-      List<String> services, Path lockDir) {}
+      List<String> services, Path lockDir, String approvalTimeout, RunRecordsConfig runRecords) {}
 
   private record Problems(Path source) {
     void fail(String key, String expected) {

@@ -1,6 +1,7 @@
 package io.stepcarecovery.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,6 +10,9 @@ import java.util.stream.Collectors;
  *
  * @param lockDir where the per-CA run locks live on the CA host (null: {@link #DEFAULT_LOCK_DIR}).
  *     Never in the backup store: a store may be read-only, a copy, or shared between hosts.
+ * @param approvalTimeout how long a restore or recovery waits at its approval gate (null: the
+ *     CLI's default, {@link #DEFAULT_APPROVAL_TIMEOUT}); --approval-timeout overrides it
+ * @param runRecords where this host records its embedded runs for {@code list} (null: the defaults)
  */
 public record StepcaRecoveryConfig(
     Path source,
@@ -16,13 +20,54 @@ public record StepcaRecoveryConfig(
     List<CaConfig> cas,
     List<IngressConfig> ingress,
     List<String> services,
-    Path lockDir) {
+    Path lockDir,
+    Duration approvalTimeout,
+    RunRecordsConfig runRecords) {
   /** tmpfs: a lock whose holder is gone because the host rebooted is gone with it. */
   public static final Path DEFAULT_LOCK_DIR = Path.of("/run/stepca-recovery");
+
+  /** What a restore waits for approval when neither the command line nor the config says. */
+  public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
   public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
       List<IngressConfig> ingress, List<String> services) {
     this(source, temporal, cas, ingress, services, null);
+  }
+
+  public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
+      List<IngressConfig> ingress, List<String> services, Path lockDir) {
+    this(source, temporal, cas, ingress, services, lockDir, null, null);
+  }
+
+  /** The same config with another temporal section (the environment's variables applied). */
+  public StepcaRecoveryConfig withTemporal(TemporalConfig newTemporal) {
+    return new StepcaRecoveryConfig(source, newTemporal, cas, ingress, services, lockDir, approvalTimeout, runRecords);
+  }
+
+  /** The directory of this host's run records: runRecords.dir, else {@code runs} in the lock directory. */
+  public Path runRecordsDir() {
+    return runRecords != null && runRecords.dir() != null ? runRecords.dir() : lockDirOrDefault().resolve("runs");
+  }
+
+  /** How many run records this host keeps (the newest). */
+  public int runRecordsKeep() {
+    return runRecords != null && runRecords.keep() != null ? runRecords.keep() : RunRecordsConfig.DEFAULT_KEEP;
+  }
+
+  /**
+   * Where the CLI records the runs of its embedded (break-glass) service, which vanish with the
+   * process: names, times, statuses and a summary, never a secret.
+   *
+   * @param dir default {@code <lockDir>/runs}; on a tmpfs lockDir (the default) they last until a
+   *     reboot: name a persistent directory to keep them longer
+   * @param keep the newest this many are kept (default {@link #DEFAULT_KEEP})
+   */
+  public record RunRecordsConfig(Path dir, Integer keep) {
+    public static final int DEFAULT_KEEP = 50;
+  }
+
+  public Duration approvalTimeoutOrDefault() {
+    return approvalTimeout == null ? DEFAULT_APPROVAL_TIMEOUT : approvalTimeout;
   }
 
   public Path lockDirOrDefault() {

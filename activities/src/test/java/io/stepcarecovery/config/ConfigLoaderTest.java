@@ -61,6 +61,34 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theApprovalDeadlineIsAnHourUnlessApprovalTimeoutSays() throws Exception {
+    assertEquals(java.time.Duration.ofHours(1), ConfigLoader.load(write(GOOD)).approvalTimeoutOrDefault());
+    assertEquals(java.time.Duration.ofMinutes(30),
+        ConfigLoader.load(write("approvalTimeout: 30m\n" + GOOD)).approvalTimeoutOrDefault());
+    assertEquals(java.time.Duration.ofSeconds(90),
+        ConfigLoader.load(write("approvalTimeout: 90\n" + GOOD)).approvalTimeoutOrDefault(), "a bare number is seconds");
+    for (String bad : new String[] {"0s", "1d", "1h30m", "169h", "soon"}) {
+      String msg = error("approvalTimeout: " + bad + "\n" + GOOD);
+      assertTrue(msg.contains("key 'approvalTimeout'") && msg.contains("such as 90s, 30m or 2h")
+          && msg.contains("'" + bad + "'"), msg);
+    }
+  }
+
+  @Test
+  void runRecordsLieBesideTheLocksUnlessRunRecordsSays() throws Exception {
+    StepcaRecoveryConfig plain = ConfigLoader.load(write("lockDir: /var/lib/locks\n" + GOOD));
+    assertEquals(Path.of("/var/lib/locks/runs"), plain.runRecordsDir());
+    assertEquals(50, plain.runRecordsKeep());
+    StepcaRecoveryConfig set = ConfigLoader.load(write("runRecords: { dir: /var/lib/stepca-recovery/runs, keep: 7 }\n" + GOOD));
+    assertEquals(Path.of("/var/lib/stepca-recovery/runs"), set.runRecordsDir());
+    assertEquals(7, set.runRecordsKeep());
+    String relative = error("runRecords: { dir: runs }\n" + GOOD);
+    assertTrue(relative.contains("'runRecords.dir'") && relative.contains("absolute"), relative);
+    String none = error("runRecords: { keep: 0 }\n" + GOOD);
+    assertTrue(none.contains("'runRecords.keep'") && none.contains("1 to 10000"), none);
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsPath() throws Exception {
     String msg = error(GOOD.replace("keep: 14", "keep: 14, kepe: 3"));
     assertTrue(msg.contains("unknown key 'cas[0].backups.kepe'") && msg.contains("keep"), msg);

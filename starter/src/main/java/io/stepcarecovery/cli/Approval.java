@@ -52,6 +52,20 @@ final class Approval {
   }
 
   /** Waits until the workflow asks for approval, then asks the person and signals the answer. */
+  /**
+   * Whether the run will not reach its question: a step failed or was cancelled (the run is being
+   * cancelled), or the gate was passed or skipped.
+   */
+  static boolean neverAsks(Step[] steps, int approvalStep) {
+    for (Step s : steps) {
+      if (s.state() == Step.State.FAILED || s.state() == Step.State.CANCELLED) {
+        return true;
+      }
+    }
+    Step.State gate = steps[approvalStep - 1].state();
+    return gate == Step.State.DONE || gate == Step.State.SKIPPED;
+  }
+
   static void ask(WorkflowClient client, String workflowId, int approvalStep, String what, PrintWriter out)
       throws InterruptedException {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
@@ -64,11 +78,7 @@ final class Approval {
         continue;
       }
       Step gate = steps[approvalStep - 1];
-      boolean failedEarlier = false;
-      for (Step s : steps) {
-        failedEarlier |= s.state() == Step.State.FAILED;
-      }
-      if (failedEarlier || gate.state() == Step.State.DONE || gate.state() == Step.State.SKIPPED) {
+      if (neverAsks(steps, approvalStep)) {
         return;
       }
       if (gate.state() == Step.State.RUNNING && gate.detail().contains("approve")) {

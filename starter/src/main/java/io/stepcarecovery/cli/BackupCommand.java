@@ -25,12 +25,11 @@ import picocli.CommandLine.Option;
         "",
         "Any Temporal client can start the same workflow: type BackupWorkflow, task queue "
             + TaskQueues.SHARED + ", input {\"ca\":\"NAME\",\"reason\":\"TEXT\"}."})
-final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
+final class BackupCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin WaitOptions wait;
 
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA to back up (default: the only one configured).")
-  String ca;
+  @Mixin CaOption ca;
 
   @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
       description = "Why: recorded in the manifest and shown in Temporal, e.g. \"before upgrade to 0.28\".")
@@ -44,14 +43,9 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public boolean json() {
-    return common.json;
-  }
-
-  @Override
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
-    String name = common.caName(config, ca);
+    String name = ca.of(config).name();
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "backup", name, reason,
@@ -59,12 +53,12 @@ final class BackupCommand implements Callable<Integer>, Main.JsonOutput {
               + " (tar.gz + manifest) → store and verify → prune.");
       String id = opts.getWorkflowId();
       BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
-      Runs.refuseNoWaitWhenEmbedded(session, wait);
+      StartedRun.refuseNoWaitWhenEmbedded(session, wait);
       // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
       WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null,
           FirstTaskWatch.deadlineSeconds(new RunContext(config, name, common, null)),
           io.stepcarecovery.config.CaViews.of(config.ca(name))));
-      BackupResult r = Runs.await(session, id, BackupResult.class, common.json, wait, out,
+      BackupResult r = StartedRun.await(session, id, BackupResult.class, common.json, wait, out,
           "Backing up CA " + name, new RunContext(config, name, common, spec.commandLine().getErr()), () -> {});
       if (r == null) {
         return Main.OK;

@@ -15,15 +15,10 @@ import picocli.CommandLine.Mixin;
 @Command(name = "backups", mixinStandardHelpOptions = true,
     description = "List a CA's verified backups, newest first. Reads the store directly;"
         + " an archive whose verification did not finish is never listed.")
-final class BackupsCommand implements Callable<Integer>, Main.JsonOutput {
+final class BackupsCommand implements Callable<Integer> {
   @Mixin StoreOptions common; // reads the store directly: no --temporal
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return common.json;
-  }
 
   @Override
   public Integer call() {

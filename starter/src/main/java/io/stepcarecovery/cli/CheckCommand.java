@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         "Without --read-data: each record, its archive's presence and size, its signature and"
             + " recipient. With --read-data: every byte, through the same verification a restore makes.",
         "Exit 1 when any backup fails, naming it."})
-final class CheckCommand implements Callable<Integer>, Main.JsonOutput {
+final class CheckCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
 
   @Option(names = "--backup", paramLabel = "ID|all", defaultValue = "all",
@@ -30,11 +30,6 @@ final class CheckCommand implements Callable<Integer>, Main.JsonOutput {
   boolean readData;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return store.json;
-  }
 
   @Override
   public Integer call() {

@@ -20,11 +20,6 @@ public final class CommonOptions {
   @Option(names = "--json", description = "Print exactly one JSON document on stdout.")
   boolean json;
 
-  /** The CA the operator named, or the only one configured. */
-  String caName(StepcaRecoveryConfig config, String ca) {
-    return ca != null ? config.ca(ca).name() : config.defaultCa().name();
-  }
-
   StepcaRecoveryConfig load() {
     return ConfigLoader.load(config != null ? config : ConfigLoader.defaultLocation());
   }

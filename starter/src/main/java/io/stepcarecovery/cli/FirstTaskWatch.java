@@ -26,7 +26,7 @@ final class FirstTaskWatch {
     return configured != null && configured > 0 ? configured : HostGate.DEFAULT_DEADLINE_SECONDS;
   }
 
-  /** Returns once a worker took the run's first task; throws {@link Runs.Failed} at the deadline. */
+  /** Returns once a worker took the run's first task; throws {@link StartedRun.Failed} at the deadline. */
   static void await(TemporalSession session, String id, RunContext ctx, PrintWriter err) throws InterruptedException {
     if (session.isEmbedded()) {
       return; // its own worker is in this process
@@ -48,7 +48,7 @@ final class FirstTaskWatch {
         WorkflowStub stub = session.client().newUntypedWorkflowStub(id);
         if (!started(session, id)) {
           stub.terminate("no worker took the run within " + deadline + " s");
-          throw new Runs.Failed("no worker polled task queue " + TaskQueues.SHARED + " at " + session.address()
+          throw new StartedRun.Failed("no worker polled task queue " + TaskQueues.SHARED + " at " + session.address()
               + " within " + deadline + " s; the run " + id + " was ended before it did anything (nothing was"
               + " stopped or changed). Start a worker, then run again: " + command);
         }

@@ -4,6 +4,7 @@ import io.stepcarecovery.progress.Step;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
@@ -47,8 +48,11 @@ final class Follower implements AutoCloseable {
       } catch (RuntimeException notYet) {
         return;
       }
+      Described run = describe(client, workflowId);
+      // once the run has ended (cancelled while followed), nothing runs any more: say how it ended
+      List<Step> shownSteps = EndedSteps.of(Arrays.asList(steps), run.status());
       long now = System.currentTimeMillis();
-      for (Step s : steps) {
+      for (Step s : shownSteps) {
         if (s.state() == Step.State.RUNNING) {
           since.putIfAbsent(s.number(), now);
         } else {
@@ -59,20 +63,13 @@ final class Follower implements AutoCloseable {
         if (draws[0]++ % 8 == 0) {
           size[0] = TerminalSize.ask(); // again every 2 s: the window may have been resized
         }
-        ProgressView.Attempt attempt = attempt(client, workflowId);
         // one column short of the width: a row never reaches the last column, where terminals wrap
-        frame.draw(ProgressView.render(Arrays.asList(steps), since, now, attempt, size[0].columns() - 1), size[0]);
+        frame.draw(ProgressView.render(shownSteps, since, now, run.attempt(), size[0].columns() - 1), size[0]);
       } else {
         // a retry is a change too: its line says the attempt and why the last one failed
-        ProgressView.Attempt attempt = null;
-        for (Step s : steps) {
-          if (s.state() == Step.State.RUNNING) {
-            attempt = attempt(client, workflowId);
-          }
-        }
-        for (Step s : steps) {
-          ProgressView.Attempt shown = s.state() == Step.State.RUNNING && attempt != null && attempt.number() > 1
-              ? attempt : null;
+        for (Step s : shownSteps) {
+          ProgressView.Attempt shown = s.state() == Step.State.RUNNING && run.attempt() != null
+              && run.attempt().number() > 1 ? run.attempt() : null;
           String key = s.state() + "|" + s.detail() + "|" + (shown == null ? 1 : shown.number());
           if (s.state() != Step.State.PENDING && !key.equals(printed.get(s.number()))) {
             printed.put(s.number(), key);
@@ -110,22 +107,31 @@ final class Follower implements AutoCloseable {
     return terminal ? Mode.TERMINAL : Mode.LINES;
   }
 
-  /** The attempt number and last failure of the activity the workflow is waiting on, if any. */
-  static ProgressView.Attempt attempt(WorkflowClient client, String workflowId) {
+  /** How the run stands: its status (null while it runs, or unknown) and the pending activity's attempt. */
+  record Described(String status, ProgressView.Attempt attempt) {}
+
+  /** The run's status and the attempt number and last failure of the activity it waits on, if one. */
+  static Described describe(WorkflowClient client, String workflowId) {
     try {
-      List<PendingActivityInfo> pending = client.getWorkflowServiceStubs().blockingStub()
+      DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs().blockingStub()
           .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build())
-          .getPendingActivitiesList();
-      if (pending.size() != 1) {
-        return null;
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+      List<PendingActivityInfo> pending = d.getPendingActivitiesList();
+      ProgressView.Attempt attempt = null;
+      if (pending.size() == 1) {
+        PendingActivityInfo a = pending.get(0);
+        attempt = new ProgressView.Attempt(a.getAttempt(), a.hasLastFailure() ? a.getLastFailure().getMessage() : null);
       }
-      PendingActivityInfo a = pending.get(0);
-      return new ProgressView.Attempt(a.getAttempt(), a.hasLastFailure() ? a.getLastFailure().getMessage() : null);
+      return new Described(RunState.name(d.getWorkflowExecutionInfo().getStatus()), attempt);
     } catch (RuntimeException e) {
-      return null;
+      return new Described(null, null);
     }
+  }
+
+  /** The attempt number and last failure of the activity the workflow is waiting on, if any. */
+  static ProgressView.Attempt attempt(WorkflowClient client, String workflowId) {
+    return describe(client, workflowId).attempt();
   }
 
   @Override

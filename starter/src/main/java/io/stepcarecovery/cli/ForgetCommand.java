@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         + " 'restic forget --keep-last N'). The newest is never deleted; a record dated in the"
         + " future is never deleted nor counted.",
         "--dry-run prints what would be deleted and deletes nothing."})
-final class ForgetCommand implements Callable<Integer>, Main.JsonOutput {
+final class ForgetCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
 
   @Option(names = "--keep", paramLabel = "N", required = true, description = "How many of the newest to keep (at least 1).")
@@ -29,11 +29,6 @@ final class ForgetCommand implements Callable<Integer>, Main.JsonOutput {
   boolean dryRun;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return store.json;
-  }
 
   @Override
   public Integer call() {

@@ -64,12 +64,12 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      Object cmd = commandLine.getCommand();
-      boolean json = cmd instanceof JsonOutput j && j.json();
+      // --json, wherever a command declares it (a mixin or its own): the error is a document too
+      boolean json = commandLine.getParseResult() != null && commandLine.getParseResult().hasMatchedOption("--json");
       if (e instanceof Interrupts.Interrupted i) {
         return i.exitCode; // what is left was printed already
       }
-      if (e instanceof Runs.Failed) {
+      if (e instanceof StartedRun.Failed) {
         Output.error(commandLine, json, e.getMessage(), FAILED);
         return FAILED;
       }
@@ -88,10 +88,5 @@ public final class Main implements Runnable {
       return code;
     });
     return cl;
-  }
-
-  /** Commands that can print their result as JSON. */
-  public interface JsonOutput {
-    boolean json();
   }
 }

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Renders runbook steps as lines a person reads: pending, running (elapsed, attempt), done, failed. */
+/**
+ * Renders runbook steps as lines a person reads: pending, running (elapsed, attempt), done, failed,
+ * skipped, cancelled.
+ */
 final class ProgressView {
   /** What the server says about the activity a running step is on. */
   record Attempt(int number, String lastFailure) {}
@@ -40,8 +43,30 @@ final class ProgressView {
     if (Columns.width(full) <= columns) {
       return full;
     }
-    StringBuilder b = new StringBuilder("  ").append(symbol(s)).append(' ').append(s.number()).append(". ")
-        .append(s.title());
+    return Columns.cut(TerminalText.line(head(s) + state(s, since, now, attempt, true) + target(s)), columns);
+  }
+
+  static String line(Step s, Long since, long now, Attempt attempt) {
+    // Titles, targets, details and failures quote text from outside (a reason, a path, a
+    // manifest): a redrawn frame must stay exactly one line per step.
+    return TerminalText.line(head(s) + target(s) + state(s, since, now, attempt, false));
+  }
+
+  /** {@code  ✓ 3. Start CA}: the symbol, the number and the title. */
+  private static String head(Step s) {
+    return "  " + symbol(s) + " " + s.number() + ". " + s.title();
+  }
+
+  private static String target(Step s) {
+    return s.target().isEmpty() ? "" : " · " + s.target();
+  }
+
+  /**
+   * The step's state and detail. {@code failureLast}: a retried step's last failure after the
+   * closing parenthesis, where cutting the line to fit loses only the failure's end.
+   */
+  private static String state(Step s, Long since, long now, Attempt attempt, boolean failureLast) {
+    StringBuilder b = new StringBuilder();
     switch (s.state()) {
       case PENDING -> b.append("  (pending)");
       case RUNNING -> {
@@ -49,29 +74,32 @@ final class ProgressView {
         if (since != null) {
           b.append(", ").append(Math.max(0, (now - since) / 1000)).append(" s");
         }
-        if (attempt != null && attempt.number() > 1) {
-          b.append(", attempt ").append(attempt.number()).append(')');
-          if (attempt.lastFailure() != null && !attempt.lastFailure().isEmpty()) {
-            b.append(" last try failed: ").append(attempt.lastFailure());
-          }
-        } else {
+        boolean retried = attempt != null && attempt.number() > 1;
+        if (retried) {
+          b.append(", attempt ").append(attempt.number());
+        }
+        String failure = retried && attempt.lastFailure() != null && !attempt.lastFailure().isEmpty()
+            ? "last try failed: " + attempt.lastFailure() : null;
+        if (failure == null) {
           b.append(')');
+        } else if (failureLast) {
+          b.append(") ").append(failure);
+        } else {
+          b.append(": ").append(failure).append(')');
         }
-        if (!s.detail().isEmpty()) {
-          b.append(" — ").append(s.detail());
-        }
+        detail(b, s);
       }
       case FAILED -> b.append("  FAILED: ").append(s.detail());
-      default -> {
-        if (!s.detail().isEmpty()) {
-          b.append(" — ").append(s.detail());
-        }
-      }
+      case CANCELLED -> b.append("  cancelled").append(s.detail().isEmpty() ? "" : " — " + s.detail());
+      default -> detail(b, s);
     }
-    if (!s.target().isEmpty()) {
-      b.append(" · ").append(s.target());
+    return b.toString();
+  }
+
+  private static void detail(StringBuilder b, Step s) {
+    if (!s.detail().isEmpty()) {
+      b.append(" — ").append(s.detail());
     }
-    return Columns.cut(TerminalText.line(b.toString()), columns);
   }
 
   private static String symbol(Step s) {
@@ -80,44 +108,8 @@ final class ProgressView {
       case FAILED -> "✗";
       case RUNNING -> "▶";
       case SKIPPED -> "-";
+      case CANCELLED -> "⊘";
       case PENDING -> "·";
     };
-  }
-
-  static String line(Step s, Long since, long now, Attempt attempt) {
-    StringBuilder b = new StringBuilder("  ");
-    b.append(symbol(s));
-    b.append(' ').append(s.number()).append(". ").append(s.title());
-    if (!s.target().isEmpty()) {
-      b.append(" · ").append(s.target());
-    }
-    switch (s.state()) {
-      case PENDING -> b.append("  (pending)");
-      case RUNNING -> {
-        b.append("  (running");
-        if (since != null) {
-          b.append(", ").append(Math.max(0, (now - since) / 1000)).append(" s");
-        }
-        if (attempt != null && attempt.number() > 1) {
-          b.append(", attempt ").append(attempt.number());
-          if (attempt.lastFailure() != null && !attempt.lastFailure().isEmpty()) {
-            b.append(": last try failed: ").append(attempt.lastFailure());
-          }
-        }
-        b.append(')');
-        if (!s.detail().isEmpty()) {
-          b.append(" — ").append(s.detail());
-        }
-      }
-      case FAILED -> b.append("  FAILED: ").append(s.detail());
-      default -> {
-        if (!s.detail().isEmpty()) {
-          b.append(" — ").append(s.detail());
-        }
-      }
-    }
-    // Titles, targets, details and failures quote text from outside (a reason, a path, a
-    // manifest): a redrawn frame must stay exactly one line per step.
-    return TerminalText.line(b.toString());
   }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
             + " configured ingress) → confirm application HTTPS — then print the validation checklist"
             + " with a likely cause and an action for every failed item.",
         "Exit 0 when every checklist item passed, 1 otherwise."})
-final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
+final class RecoverCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin RestoreOptions options;
   @Mixin WaitOptions wait;
@@ -30,11 +30,6 @@ final class RecoverCommand implements Callable<Integer>, Main.JsonOutput {
   boolean evenIfHealthy;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return common.json;
-  }
 
   private static final RestoreRun RUN = new RestoreRun("recover", "RecoveryWorkflow",
       "Full TLS outage, the runbook recovery order: restore Step-CA data → start Step-CA → validate the ACME directory → validate certificate issuance → restart Traefik → confirm application HTTPS.",

@@ -12,10 +12,15 @@ import java.util.List;
 final class RemoteOptions {
   private RemoteOptions() {}
 
-  static TemporalSession connect(CommonOptions common) {
+  /** The config named, else the default file if there is one, else an empty one (no CA). */
+  static StepcaRecoveryConfig config(CommonOptions common) {
     Path file = common.config != null ? common.config : ConfigLoader.defaultLocation();
-    StepcaRecoveryConfig config = common.config != null || Files.exists(file) ? ConfigLoader.load(file)
+    return common.config != null || Files.exists(file) ? ConfigLoader.load(file)
         : new StepcaRecoveryConfig(file, null, List.of(), List.of(), List.of());
+  }
+
+  static TemporalSession connect(CommonOptions common) {
+    StepcaRecoveryConfig config = config(common);
     String address = TemporalSession.address(config, common.temporal);
     if (address == null) {
       throw new ConfigException("this command acts on a workflow in a Temporal service: pass --temporal"

@@ -12,16 +12,11 @@ import picocli.CommandLine.Mixin;
             + " live data → stop → move the live data aside (never deleted) → put the backup in place →"
             + " start → validate. If validation fails, the previous data is put back and started.",
         "Exit 0 when the restored CA passed every check, 1 otherwise (the checklist says why)."})
-final class RestoreCommand implements Callable<Integer>, Main.JsonOutput {
+final class RestoreCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin RestoreOptions options;
   @Mixin WaitOptions wait;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return common.json;
-  }
 
   private static final RestoreRun RUN = new RestoreRun("restore", "RestoreWorkflow",
       "Runbook restore: verify the backup → (approval) → stage it → stop the CA → move the live data aside → put the backup in place → start → validate; roll back if validation fails.",

@@ -1,11 +1,12 @@
 package io.stepcarecovery.cli;
 
+import io.stepcarecovery.config.StepcaRecoveryConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of restore and recover. */
 final class RestoreOptions {
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
-  String ca;
+  @Mixin CaOption ca;
 
   @Option(names = "--backup", paramLabel = "ID|latest", defaultValue = "latest",
       description = "The backup to restore (list them with 'backups'). Default: ${DEFAULT-VALUE}.")
@@ -33,12 +34,15 @@ final class RestoreOptions {
           + " $STEPPATH needs them named here; the refusal says which.")
   java.util.List<String> allowPaths;
 
-  @Option(names = "--approval-timeout", paramLabel = "DURATION", defaultValue = "1h",
+  @Option(names = "--approval-timeout", paramLabel = "DURATION",
       description = "Without --yes: how long the run waits for approval (e.g. 90s, 30m, 2h) before it"
-          + " ends with nothing changed and the CA lock released. Default: ${DEFAULT-VALUE}.")
+          + " ends with nothing changed and the CA lock released. Default: approvalTimeout in the"
+          + " config, else 1h.")
   String approvalTimeout;
 
-  int approvalTimeoutSeconds() {
-    return Durations.seconds("--approval-timeout", approvalTimeout);
+  /** The flag, else the config's approvalTimeout, else the default (1 h). */
+  int approvalTimeoutSeconds(StepcaRecoveryConfig config) {
+    return approvalTimeout != null ? Durations.seconds("--approval-timeout", approvalTimeout)
+        : (int) config.approvalTimeoutOrDefault().toSeconds();
   }
 }

@@ -51,7 +51,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       Boolean clearAcmeAccount, Boolean evenIfHealthy, PrintWriter out, List<String> planned, PlannedSteps early,
       EmbeddedStart embedded) throws Exception {
     StepcaRecoveryConfig config = common.load();
-    String name = common.caName(config, options.ca);
+    String name = options.ca.of(config).name();
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
@@ -59,16 +59,16 @@ record RestoreRun(String kind, String workflowType, String details, String doing
     try (TemporalSession session = TemporalSession.open(config, common.temporal, embedded)) {
       WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
       String id = opts.getWorkflowId();
-      Runs.refuseNoWaitWhenEmbedded(session, wait);
+      StartedRun.refuseNoWaitWhenEmbedded(session, wait);
       RunContext ctx = new RunContext(config, name, common, spec.commandLine().getErr(), planned);
       // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
           options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount,
           FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths, evenIfHealthy,
-          options.approvalTimeoutSeconds(), CaViews.of(config.ca(name))));
+          options.approvalTimeoutSeconds(config), CaViews.of(config.ca(name))));
       early.close(); // the headline goes where the planned steps were; the live frame follows below it
       String what = doing + " CA " + name + " from backup " + options.backup;
-      JsonNode r = Runs.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
+      JsonNode r = StartedRun.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {
         if (!options.yes) {
           Approval.ask(session.client(), id, approvalStep,
               "Replace the live data of CA " + name + " with backup " + options.backup + "?", out);
@@ -77,7 +77,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       if (r == null && !options.yes) {
         ApprovalHints.print(ctx, id, spec.commandLine().getErr());
       }
-      return r == null ? Main.OK : Results.print(spec.commandLine(), common.json, id, r);
+      return r == null ? Main.OK : ResultPrinter.print(spec.commandLine(), common.json, id, r);
     }
   }
 }

@@ -16,6 +16,11 @@ final class RunState {
             .setNamespace(session.client().getOptions().getNamespace())
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build())
         .getWorkflowExecutionInfo().getStatus();
+    return name(s);
+  }
+
+  /** The status as the service names it (COMPLETED, CANCELED, ...), or null while the run is open. */
+  static String name(WorkflowExecutionStatus s) {
     return s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? null
         : s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }

@@ -19,18 +19,13 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Print a workflow's state and its runbook steps once.")
-final class StatusCommand implements Callable<Integer>, Main.JsonOutput {
+final class StatusCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Parameters(paramLabel = "WORKFLOW_ID")
   String id;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public boolean json() {
-    return common.json;
-  }
 
   @Override
   public Integer call() {

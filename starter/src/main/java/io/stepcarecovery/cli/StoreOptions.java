@@ -4,6 +4,7 @@ import io.stepcarecovery.config.ConfigLoader;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,16 +19,14 @@ final class StoreOptions {
   @Option(names = "--json", description = "Print exactly one JSON document on stdout.")
   boolean json;
 
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
-  String ca;
+  @Mixin CaOption ca;
 
   StepcaRecoveryConfig load() {
     return ConfigLoader.load(config != null ? config : ConfigLoader.defaultLocation());
   }
 
   CaConfig caConfig() {
-    StepcaRecoveryConfig c = load();
-    return ca != null ? c.ca(ca) : c.defaultCa();
+    return ca.of(load());
   }
 
   /** The options to repeat in a command printed for the person to paste. */

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         "Safe only when no run of the CA is going on: check with 'status ID' (Temporal) or the"
             + " holder's process (embedded).",
         "Exit 0 when the CA is unlocked (or was not locked), 1 when refused, 2 usage or config error."})
-final class UnlockCommand implements Callable<Integer>, Main.JsonOutput {
+final class UnlockCommand implements Callable<Integer> {
   @Mixin StoreOptions common; // acts on this host's lock file: no --temporal
 
   @Option(names = "--yes", description = "Remove the lock without asking at the terminal.")
@@ -45,14 +45,9 @@ final class UnlockCommand implements Callable<Integer>, Main.JsonOutput {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public boolean json() {
-    return common.json;
-  }
-
-  @Override
   public Integer call() {
     StepcaRecoveryConfig config = common.load();
-    CaConfig c = common.ca != null ? config.ca(common.ca) : config.defaultCa();
+    CaConfig c = common.ca.of(config);
     CaLock lock = new CaLock(config.lockDirOrDefault(), c.name());
     State state = lock.state();
     String caState = caState(c);

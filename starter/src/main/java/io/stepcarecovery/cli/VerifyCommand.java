@@ -22,32 +22,33 @@ import picocli.CommandLine.Option;
             + " Step-CA running, no startup errors, ACME reachable, root trusted, intermediate valid,"
             + " issuance functional, every service's TLS and HTTP answer.",
         "Exit 0 when every item passed, 1 otherwise."})
-final class VerifyCommand implements Callable<Integer>, Main.JsonOutput {
+final class VerifyCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--ca", paramLabel = "NAME", description = "The CA (default: the only one configured).")
-  String ca;
+  @Mixin CaOption ca;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public boolean json() {
-    return common.json;
-  }
-
-  @Override
   public Integer call() {
     StepcaRecoveryConfig config = common.load();
-    String name = common.caName(config, ca);
+    String name = ca.of(config).name();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "verify", name, null,
           "The runbook's validation checklist against the running platform; changes nothing.");
       String id = opts.getWorkflowId();
       VerifyWorkflow wf = session.client().newWorkflowStub(VerifyWorkflow.class, opts);
       io.temporal.client.WorkflowClient.start(wf::verify, new VerifyRequest(name));
-      List<ChecklistItem> items = Arrays.asList(
-          session.client().newUntypedWorkflowStub(id).getResult(ChecklistItem[].class));
+      RunRecorder record = RunRecorder.start(session, id, new RunContext(config, name, common, spec.commandLine().getErr()));
+      List<ChecklistItem> items;
+      try {
+        items = Arrays.asList(session.client().newUntypedWorkflowStub(id).getResult(ChecklistItem[].class));
+      } catch (RuntimeException e) {
+        record.end(Output.failureMessage(e));
+        throw e;
+      }
       boolean ok = Checklists.allPassed(items);
+      record.end(items.stream().filter(i -> !i.isFailed()).count() + " of " + items.size() + " checks passed");
       if (common.json) {
         ObjectNode doc = Output.JSON.createObjectNode();
         doc.put("ok", ok);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
     description = {"Follow a running backup, restore or recovery step by step until it ends, then"
         + " print its result. Ctrl-C detaches; the workflow goes on.",
         "Exit 0 when it succeeded, 1 when it failed."})
-final class WatchCommand implements Callable<Integer>, Main.JsonOutput {
+final class WatchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Parameters(paramLabel = "WORKFLOW_ID", description = "e.g. recover-main-20261127T031500Z")
@@ -22,18 +22,13 @@ final class WatchCommand implements Callable<Integer>, Main.JsonOutput {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public boolean json() {
-    return common.json;
-  }
-
-  @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = RemoteOptions.connect(common)) {
       RunContext ctx = new RunContext(null, null, common, spec.commandLine().getErr());
-      JsonNode result = Runs.await(session, id, JsonNode.class, common.json, null, out, "Watching " + id,
+      JsonNode result = StartedRun.await(session, id, JsonNode.class, common.json, null, out, "Watching " + id,
           ctx, () -> GateWatch.sayHowToAnswer(session, id, ctx, spec.commandLine().getErr()));
-      return Results.print(spec.commandLine(), common.json, id, result);
+      return ResultPrinter.print(spec.commandLine(), common.json, id, result);
     }
   }
 }

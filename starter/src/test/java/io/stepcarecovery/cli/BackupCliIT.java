@@ -58,6 +58,21 @@ class BackupCliIT {
     Cli.Run text = Cli.run("backups", "--config", lab.configFile().toString());
     assertTrue(text.stdout().contains(doc.get("backupId").asText()) && text.stdout().contains("cli test"),
         text.stdout());
+
+    // The embedded service is gone with that command; list (no Temporal service) reads the host's record.
+    Cli.Run runs = Cli.run(java.util.Map.of("TEMPORAL_ADDRESS", ""), "list", "--config", lab.configFile().toString(),
+        "--json");
+    assertEquals(0, runs.exitCode(), runs.stderr());
+    JsonNode listed = JSON.readTree(runs.stdout());
+    assertEquals("runRecords", listed.get("source").asText(), runs.stdout());
+    assertEquals(lab.dir().resolve("run/runs").toString(), listed.get("directory").asText());
+    JsonNode run = listed.get("runs").get(0);
+    assertEquals(doc.get("workflowId").asText(), run.get("workflowId").asText(), runs.stdout());
+    assertEquals("COMPLETED", run.get("status").asText());
+    assertEquals("BackupWorkflow", run.get("type").asText());
+    assertEquals("lab", run.get("ca").asText());
+    assertTrue(run.get("summary").asText().contains(doc.get("backupId").asText()), runs.stdout());
+    assertTrue(run.hasNonNull("closeTime"), runs.stdout());
   }
 
   @Test

@@ -93,40 +93,42 @@ class ErrorsCliIT {
     assertTrue(r.stderr().contains("Temporal is unreachable at nosuch.invalid:7233"), r.stderr());
   }
 
-  @Test
-  void cancelOfAnEndedRunSaysHowItEndedAndExits1() throws Exception {
+  /** Starts a run that stays open (no worker serves its queue) and one terminated at once. */
+  private static void openAndEnded(String openType, String openId, String endedType, String endedId) {
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(temporal).build());
     try {
       WorkflowClient client = WorkflowClient.newInstance(stubs);
-      // no worker serves this queue: the run stays open until ended from outside
-      WorkflowStub open = client.newUntypedWorkflowStub("Nothing", WorkflowOptions.newBuilder()
-          .setWorkflowId("errors-open").setTaskQueue("errors-no-worker").build());
-      open.start();
-      WorkflowStub ended = client.newUntypedWorkflowStub("Nothing", WorkflowOptions.newBuilder()
-          .setWorkflowId("errors-ended").setTaskQueue("errors-no-worker").build());
+      client.newUntypedWorkflowStub(openType, WorkflowOptions.newBuilder()
+          .setWorkflowId(openId).setTaskQueue("errors-no-worker").build()).start();
+      WorkflowStub ended = client.newUntypedWorkflowStub(endedType, WorkflowOptions.newBuilder()
+          .setWorkflowId(endedId).setTaskQueue("errors-no-worker").build());
       ended.start();
       ended.terminate("ended for the test");
-
-      Cli.Run r = Cli.run("cancel", "errors-ended", "--temporal", temporal);
-      assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
-      assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
-      assertTrue(r.stderr().contains("already ended (TERMINATED)"), r.stderr());
-      assertTrue(r.stderr().contains("stepca-recovery status --temporal " + temporal + " errors-ended"),
-          "the hint runs as printed: " + r.stderr());
-      assertEquals("", r.stdout(), "nothing claims a cancellation");
-
-      Cli.Run running = Cli.run("cancel", "errors-open", "--temporal", temporal);
-      assertEquals(0, running.exitCode(), running.stderr());
-      assertTrue(running.stdout().contains("Cancellation of errors-open requested; follow it with:"
-          + " stepca-recovery watch --temporal " + temporal + " errors-open"), running.stdout());
-
-      Cli.Run unknown = Cli.run("cancel", "nosuch-id", "--temporal", temporal);
-      assertEquals(2, unknown.exitCode(), unknown.stderr());
-      assertEquals(1, unknown.stderr().strip().lines().count(), unknown.stderr());
     } finally {
       stubs.shutdownNow();
     }
+  }
+
+  @Test
+  void cancelOfAnEndedRunSaysHowItEndedAndExits1() throws Exception {
+    openAndEnded("Nothing", "errors-open", "Nothing", "errors-ended");
+    Cli.Run r = Cli.run("cancel", "errors-ended", "--temporal", temporal);
+    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+    assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+    assertTrue(r.stderr().contains("already ended (TERMINATED)"), r.stderr());
+    assertTrue(r.stderr().contains("stepca-recovery status --temporal " + temporal + " errors-ended"),
+        "the hint runs as printed: " + r.stderr());
+    assertEquals("", r.stdout(), "nothing claims a cancellation");
+
+    Cli.Run running = Cli.run("cancel", "errors-open", "--temporal", temporal);
+    assertEquals(0, running.exitCode(), running.stderr());
+    assertTrue(running.stdout().contains("Cancellation of errors-open requested; follow it with:"
+        + " stepca-recovery watch --temporal " + temporal + " errors-open"), running.stdout());
+
+    Cli.Run unknown = Cli.run("cancel", "nosuch-id", "--temporal", temporal);
+    assertEquals(2, unknown.exitCode(), unknown.stderr());
+    assertEquals(1, unknown.stderr().strip().lines().count(), unknown.stderr());
   }
 
   @Test
@@ -176,20 +178,7 @@ class ErrorsCliIT {
 
   @Test
   void listShowsOpenAndClosedRunsOfTheDevServer() throws Exception {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal).build());
-    try {
-      WorkflowClient client = WorkflowClient.newInstance(stubs);
-      WorkflowStub open = client.newUntypedWorkflowStub("ListedOpen", WorkflowOptions.newBuilder()
-          .setWorkflowId("list-open").setTaskQueue("errors-no-worker").build());
-      open.start();
-      WorkflowStub ended = client.newUntypedWorkflowStub("ListedClosed", WorkflowOptions.newBuilder()
-          .setWorkflowId("list-closed").setTaskQueue("errors-no-worker").build());
-      ended.start();
-      ended.terminate("ended for the test");
-    } finally {
-      stubs.shutdownNow();
-    }
+    openAndEnded("ListedOpen", "list-open", "ListedClosed", "list-closed");
     Cli.Run r = Cli.run("list", "--temporal", temporal);
     assertEquals(0, r.exitCode(), r.stderr());
     List<String> lines = r.stdout().lines().toList();
@@ -198,10 +187,12 @@ class ErrorsCliIT {
     assertTrue(r.stdout().contains("stepca-recovery status --temporal " + temporal + " WORKFLOW_ID"), r.stdout());
     assertEquals("", r.stderr(), "no warning on a plain listing");
 
-    // no service named anywhere: an embedded one would list nothing, so it says where to point it
+    // no service named anywhere: this host's records of its embedded runs (no config: the default
+    // place), saying where they came from and how to list a service's runs instead
     Cli.Run embedded = Cli.run(java.util.Map.of("TEMPORAL_ADDRESS", "", "STEPCA_RECOVERY_CONFIG", ""), "list");
-    assertEquals(2, embedded.exitCode(), embedded.stderr());
-    assertTrue(embedded.stderr().contains("--temporal") && embedded.stderr().contains("TEMPORAL_ADDRESS"), embedded.stderr());
+    assertEquals(0, embedded.exitCode(), embedded.stderr());
+    assertTrue(embedded.stdout().contains("run records in /run/stepca-recovery/runs"), embedded.stdout());
+    assertTrue(embedded.stdout().contains("--temporal") && embedded.stdout().contains("TEMPORAL_ADDRESS"), embedded.stdout());
   }
 
   @Test

@@ -122,9 +122,11 @@ class GuardsCliIT {
       assertTrue(aborted.stderr().contains("aborted before anything changed: wrong backup"), aborted.stderr());
       assertEquals("written again", Files.readString(marker));
 
-      // Unanswered, the gate ends the run at its deadline; watch said how to answer it meanwhile.
-      Cli.Run third = Cli.run("restore", "--config", config, "--temporal", temporal, "--no-wait",
-          "--approval-timeout", "8s");
+      // Unanswered, the gate ends the run at its deadline (here the config's approvalTimeout: no
+      // flag); watch said how to answer it meanwhile.
+      Path shortGate = tmp.resolve("short-gate.yaml");
+      Files.writeString(shortGate, "approvalTimeout: 8s\n" + Files.readString(lab.configFile()));
+      Cli.Run third = Cli.run("restore", "--config", shortGate.toString(), "--temporal", temporal, "--no-wait");
       String lateId = third.stdout().strip();
       Cli.Run late = Cli.run("watch", lateId, "--temporal", temporal);
       assertEquals(1, late.exitCode(), late.stdout() + late.stderr());

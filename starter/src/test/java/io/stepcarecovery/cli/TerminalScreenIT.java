@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("lab")
 class TerminalScreenIT {
-  private static final Pattern STEP_ROW = Pattern.compile("^  [✓✗▶·-] (\\d+)\\. ");
+  private static final Pattern STEP_ROW = Pattern.compile("^  [✓✗▶·⊘-] (\\d+)\\. ");
   @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0}x{1}")

@@ -58,8 +58,8 @@ public final class TemporalEnvironment {
 
   /** The whole config with the environment applied to its temporal section. */
   public static StepcaRecoveryConfig apply(StepcaRecoveryConfig config, Map<String, String> env) {
-    return new StepcaRecoveryConfig(config.source(), merge(config.temporal(), env), config.cas(),
-        config.ingress(), config.services(), config.lockDir());
+    // every other key kept as it is: a copy naming each would drop the next key added
+    return config.withTemporal(merge(config.temporal(), env));
   }
 
   private static String get(Map<String, String> env, String name) {

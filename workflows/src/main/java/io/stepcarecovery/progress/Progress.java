@@ -1,5 +1,6 @@
 package io.stepcarecovery.progress;
 
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,18 @@ public final class Progress {
     set(s.number(), Step.State.DONE, detail);
   }
 
+  /**
+   * The step ended in failure, or, when this run is being cancelled, was cancelled: a cancelled
+   * activity reaches workflow code as the same {@code ActivityFailure} a failed one does, and the
+   * step's catch block calls this either way. Compensations run in detached scopes, which are not
+   * cancelled: their failures stay failures.
+   */
   public void failed(RunbookStep s, String detail) {
-    set(s.number(), Step.State.FAILED, detail);
+    set(s.number(), failedOrCancelled(), detail);
+  }
+
+  public void cancelled(RunbookStep s, String detail) {
+    set(s.number(), Step.State.CANCELLED, detail);
   }
 
   public void skipped(RunbookStep s, String detail) {
@@ -61,9 +72,14 @@ public final class Progress {
   public void failRunning(String detail) {
     for (Step s : List.copyOf(steps)) {
       if (s.state() == Step.State.RUNNING) {
-        set(s.number(), Step.State.FAILED, detail);
+        set(s.number(), failedOrCancelled(), detail);
       }
     }
+  }
+
+  /** FAILED, or CANCELLED while this run's cancellation is requested (see {@link #failed}). */
+  private static Step.State failedOrCancelled() {
+    return CancellationScope.current().isCancelRequested() ? Step.State.CANCELLED : Step.State.FAILED;
   }
 
   public List<Step> steps() {
@@ -75,7 +91,7 @@ public final class Progress {
     for (Step s : steps) {
       String box = switch (s.state()) {
         case DONE -> "[x]";
-        case SKIPPED -> "[-]";
+        case SKIPPED, CANCELLED -> "[-]";
         default -> "[ ]";
       };
       md.append("- ").append(box).append(' ').append(s.number()).append(". ").append(s.title());
@@ -86,6 +102,8 @@ public final class Progress {
         md.append(" — **running**");
       } else if (s.state() == Step.State.FAILED) {
         md.append(" — **FAILED**");
+      } else if (s.state() == Step.State.CANCELLED) {
+        md.append(" — **cancelled**");
       }
       if (!s.detail().isEmpty()) {
         md.append(": ").append(s.detail());

@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** What every runbook command does once its workflow has started. */
-final class Runs {
+final class StartedRun {
   interface WhileRunning {
     void run() throws Exception;
   }
 
-  private Runs() {}
+  private StartedRun() {}
 
   static void refuseNoWaitWhenEmbedded(TemporalSession session, WaitOptions wait) {
     if (wait.noWait && session.isEmbedded()) {
@@ -57,16 +57,27 @@ final class Runs {
                 + id + ctx.options(true));
         out.flush();
       }
-      FirstTaskWatch.await(session, id, ctx, err);
+      // an embedded run's history goes with this process: the host keeps a record for 'list'
+      RunRecorder record = RunRecorder.start(session, id, ctx);
+      String summary = null;
       try {
-        return follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts, ctx.plannedSteps());
+        FirstTaskWatch.await(session, id, ctx, err);
+        R result = follow(session, stub, id, type, json, out, whileRunning, onSignal, interrupts, ctx.plannedSteps());
+        summary = RunRecorder.summary(result);
+        return result;
       } catch (WorkflowFailedException e) {
+        summary = Failures.rootMessage(e);
         // the worker's config means another CA than this command's: a config error (exit 2)
         if (ConfigMismatch.is(e)) {
           throw new ConfigException(Failures.rootMessage(e));
         }
         // the workflow names the fixing command; make it the person's own (--config, --temporal)
         throw new Failed(ExactCommands.complete(Failures.rootMessage(e), ctx));
+      } catch (Interrupts.Interrupted e) {
+        summary = "interrupted from the terminal";
+        throw e;
+      } finally {
+        record.end(summary);
       }
     }
   }

@@ -10,8 +10,8 @@ import java.util.List;
 import picocli.CommandLine;
 
 /** Prints any runbook workflow's result, whatever its kind, from its JSON. */
-final class Results {
-  private Results() {}
+final class ResultPrinter {
+  private ResultPrinter() {}
 
   static int print(CommandLine cl, boolean json, String id, JsonNode result) throws Exception {
     boolean ok = !result.has("ok") || result.get("ok").asBoolean();
