@@ -33,7 +33,7 @@ final class RecoverCommand implements Callable<Integer> {
 
   private static final RestoreRun RUN = new RestoreRun("recover", "RecoveryWorkflow",
       "Full TLS outage, the runbook recovery order: restore Step-CA data → start Step-CA → validate the ACME directory → validate certificate issuance → restart Traefik → confirm application HTTPS.",
-      "Recovering", 1);
+      "Recovering", io.stepcarecovery.recovery.RecoveryStep.RESTORE.number());
 
   @Override
   public Integer call() throws Exception {

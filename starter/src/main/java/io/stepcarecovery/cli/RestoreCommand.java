@@ -20,7 +20,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   private static final RestoreRun RUN = new RestoreRun("restore", "RestoreWorkflow",
       "Runbook restore: verify the backup → (approval) → stage it → stop the CA → move the live data aside → put the backup in place → start → validate; roll back if validation fails.",
-      "Restoring", 2);
+      "Restoring", io.stepcarecovery.restore.RestoreStep.APPROVAL.number());
 
   @Override
   public Integer call() throws Exception {

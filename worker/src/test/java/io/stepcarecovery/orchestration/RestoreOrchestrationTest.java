@@ -223,7 +223,7 @@ class RestoreOrchestrationTest {
     RestoreWorkflow wf = stub(RestoreWorkflow.class, "restore-gated-refused");
     assertThrows(WorkflowFailedException.class, () -> wf.restore(guarded(null, true, 3600, null)));
     assertEquals(List.of("lockCa", "verifyAndStage", "discardStagingOf", "unlockCa"), hostChanges());
-    assertEquals(io.stepcarecovery.progress.Step.State.PENDING, wf.progress().get(1).state(),
+    assertEquals(io.stepcarecovery.progress.Step.State.PENDING, wf.progress().get(io.stepcarecovery.restore.RestoreStep.APPROVAL.ordinal()).state(),
         "the approval step never ran");
     assertTrue(fake.running);
     assertEquals("live", fake.live);

@@ -193,7 +193,7 @@ class RestoreWorkflowTest {
     WorkflowStub untyped = WorkflowStub.fromTyped(wf);
     Step gate = null;
     for (int i = 0; i < 100; i++) {
-      gate = untyped.query("progress", Step[].class)[1];
+      gate = untyped.query("progress", Step[].class)[RestoreStep.APPROVAL.ordinal()];
       if (gate.state() == Step.State.RUNNING) {
         break;
       }
@@ -215,7 +215,7 @@ class RestoreWorkflowTest {
     RestoreWorkflow wf = stub(env, RestoreWorkflow.class, "restore-approved");
     WorkflowClient.start(wf::restore, new RestoreRequest("lab", b.backupId(), true, true, false, null));
     WorkflowStub untyped = WorkflowStub.fromTyped(wf);
-    for (int i = 0; i < 100 && untyped.query("progress", Step[].class)[1].state() != Step.State.RUNNING; i++) {
+    for (int i = 0; i < 100 && untyped.query("progress", Step[].class)[RestoreStep.APPROVAL.ordinal()].state() != Step.State.RUNNING; i++) {
       Thread.sleep(100);
     }
     // At the gate, the person approving sees every path the backup writes and where the live

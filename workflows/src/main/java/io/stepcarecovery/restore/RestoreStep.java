@@ -5,8 +5,10 @@ import io.stepcarecovery.progress.RunbookStep;
 /** The restore workflow's runbook steps; the CLI's approval prompt waits on {@link #APPROVAL}. */
 public enum RestoreStep implements RunbookStep {
   VERIFY("Fetch and verify backup"),
-  APPROVAL("Approval"),
+  // Staged in the verifying read, before anyone is asked: the gate comes after it, so that the
+  // screen reads in the order things happen.
   STAGE("Stage restored data (CA still running)"),
+  APPROVAL("Approval"),
   STOP("Stop CA"),
   SWAP("Move live data aside, put backup in place"),
   START("Start CA"),
