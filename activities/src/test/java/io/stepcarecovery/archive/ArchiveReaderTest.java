@@ -101,37 +101,11 @@ class ArchiveReaderTest {
     assertTrue(ArchiveReader.verify(large).bytes() > big.length, "the whole stream was read");
     assertFalse(inflating(), "after a read that returned");
 
-    java.io.IOException full = new java.io.IOException("No space left on device");
-    ArchiveReader.Sink failing = new ArchiveReader.Sink() {
-      @Override
-      public void directory(String path, int mode) {}
-
-      @Override
-      public java.io.OutputStream file(String path, int mode) {
-        return new java.io.OutputStream() {
-          long n;
-
-          @Override
-          public void write(int b) throws java.io.IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws java.io.IOException {
-            if ((n += len) > (1 << 20)) {
-              throw full;
-            }
-          }
-        };
-      }
-
-      @Override
-      public void symlink(String path, String target) {}
-    };
+    FullDiskSink failing = new FullDiskSink();
     // The sink's own failure leaves as it was, not as "corrupt archive, use another backup".
     java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
         () -> ArchiveReader.read(large, Limits.DEFAULT, failing, b -> {}));
-    assertTrue(e.getCause() == full, String.valueOf(e.getCause()));
+    assertTrue(e.getCause() == failing.full, String.valueOf(e.getCause()));
     assertFalse(inflating(), "after a sink failed mid-file");
 
     byte[] whole = Files.readAllBytes(large);
