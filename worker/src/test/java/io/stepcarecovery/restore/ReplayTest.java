@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * Histories recorded on the real lab ({@link RecordHistoriesTest}: a backup, a restore through
+ * Histories recorded on the real lab ({@link HistoryRecorder}: a backup, a restore through
  * the approval gate, a recovery of an outage) replay against today's code: a run in flight
  * during an upgrade finishes as it began.
  *
  * <p>Changing a workflow: until the first release (0.1.0-SNAPSHOT today) a change that no longer
- * replays these histories re-records them with {@link RecordHistoriesTest} and says so in its
+ * replays these histories re-records them with {@link HistoryRecorder} and says so in its
  * commit. After the first release, never: every change to a workflow's commands goes behind
  * {@code Workflow.getVersion}, and the histories recorded before it stay here, replayed beside
  * the new ones.
