@@ -1,9 +1,9 @@
 package io.stepcarecovery.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -107,7 +107,8 @@ class RunRecordsTest {
 
   @Test
   void listWithoutATemporalServiceShowsTheRecordsAndSaysWhereFrom() throws Exception {
-    assumeTrue(System.getenv("TEMPORAL_ADDRESS") == null, "TEMPORAL_ADDRESS would name a service");
+    // Never a silent skip: with TEMPORAL_ADDRESS set, list would (rightly) ask that service instead.
+    assertNull(System.getenv("TEMPORAL_ADDRESS"), "unset TEMPORAL_ADDRESS to run this test: it names a Temporal service");
     Path dir = tmp.resolve("records");
     Path config = tmp.resolve("config.yaml");
     Files.writeString(config, "runRecords: { dir: " + dir + " }\n" + ConfigYaml.ONE_CA);
