@@ -26,7 +26,8 @@ import java.util.Map;
  * "uri"}, "PrivateKey", "KeyType"}, "Certificates": [{"domain": {"main", "sans"}, "certificate",
  * "key", "Store"}]}}. Go encodes {@code []byte} as standard base64: {@code PrivateKey} is the
  * account key as PKCS#1 DER (Traefik always makes an RSA 4096 key; {@code KeyType} is the
- * certificates' key type), {@code certificate} and {@code key} are PEM text.
+ * certificates' key type in lego's certcrypto spelling, "4096" or "P256", and Traefik v3 no
+ * longer writes it), {@code certificate} and {@code key} are PEM text.
  *
  * <p>The file is untrusted input as far as its shape goes: it is read without following a link,
  * bounded in size, and every field the recovery uses is checked for its type, so a broken or
