@@ -30,9 +30,15 @@ final class IngressStep {
   static final int NEW_CERTIFICATE_TIMEOUT_SECONDS = 120;
 
   private final Progress progress;
+  private String failure;
 
   IngressStep(Progress progress) {
     this.progress = progress;
+  }
+
+  /** Why the step stopped (an ingress could not be checked or restarted), or null. */
+  String failure() {
+    return failure;
   }
 
   /** @return the per-account outcomes, in ingress and resolver order */
@@ -55,7 +61,8 @@ final class IngressStep {
         outcomes.addAll(mine);
         done.add(in.name() + " restarted" + (mine.isEmpty() ? " (no ACME account in its acme.json)" : ""));
       } catch (ActivityFailure e) {
-        progress.failed(INGRESS, in.name() + ": " + Failures.rootMessage(e));
+        failure = in.name() + ": " + Failures.rootMessage(e);
+        progress.failed(INGRESS, failure);
         return outcomes;
       }
     }

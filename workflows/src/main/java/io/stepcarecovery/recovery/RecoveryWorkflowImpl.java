@@ -76,8 +76,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     report(ISSUANCE, issuance);
     checklist.addAll(issuance);
 
-    List<AcmeAccountOutcome> acmeAccounts = new IngressStep(progress).run(platform, ca.name(),
-        request.clearsAcmeAccount(), recoveryStartMillis);
+    IngressStep ingress = new IngressStep(progress);
+    List<AcmeAccountOutcome> acmeAccounts = ingress.run(platform, ca.name(), request.clearsAcmeAccount(),
+        recoveryStartMillis);
 
     progress.running(HTTPS, platform.services().size() + " service(s)");
     List<ChecklistItem> services = platform.services().isEmpty() ? List.of()
@@ -104,6 +105,12 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     String message = ok ? "recovered from backup " + r.plan().backupId()
         + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
         + " with failed checks: " + Checklists.failures(checklist);
+    if (ingress.failure() != null && acmeAccounts.isEmpty() && platform.ingress().stream()
+        .anyMatch(Platform.Ingress::hasAcmeJson)) {
+      // Its ACME accounts could not be checked: the ingress may be as broken as before.
+      message += "; the ingress's ACME accounts were not checked: " + ingress.failure();
+      ok = false;
+    }
     if (!broken.isEmpty()) {
       message += "; ACME accounts of the ingress not fixed: " + String.join("; ",
           broken.stream().map(AcmeAccountOutcome::summary).toList());
