@@ -61,6 +61,8 @@ final class AccountProbe {
       return new Answer(AccountStatus.UNREADABLE, "account key: " + e.getMessage());
     }
     Session session = new Session(directory, new RootTrustingAcmeProvider(trust));
+    // At most five requests (directory, nonces, account, by key): the check stays well inside its minute.
+    session.networkSettings().setTimeout(java.time.Duration.ofSeconds(5));
     try {
       org.shredzone.acme4j.Account a = session.login(accountUrl, key).getAccount();
       a.fetch();

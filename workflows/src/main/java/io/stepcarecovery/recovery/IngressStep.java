@@ -79,7 +79,8 @@ final class IngressStep {
 
   private List<AcmeAccountOutcome> withAcmeStore(Platform.Ingress in, String ca, boolean clearAll,
       long since, String target) {
-    List<AcmeAccountCheck> checks = stub(in, ActivityPlans.probe(60), target + ": ACME accounts known to " + ca)
+    // QUICK: bounded as a whole (each request to the CA times out after 5 s), no heartbeat needed.
+    List<AcmeAccountCheck> checks = stub(in, ActivityPlans.QUICK, target + ": ACME accounts known to " + ca)
         .checkAcmeAccounts(in.name(), ca);
     List<String> unusable = checks.stream().filter(c -> c.status().unusable() && c.accountUrl() != null)
         .map(AcmeAccountCheck::accountUrl).toList();
