@@ -88,7 +88,11 @@ final class IngressStep {
         ? stub(in, ActivityPlans.QUICK, target + ": clear " + (clearAll ? "every ACME account" : unusable.size()
             + " ACME account(s) the CA does not know")).clearAcmeAccounts(in.name(), unusable, clearAll)
         : null;
-    List<String> clearedResolvers = cleared == null ? List.of() : cleared.resolvers();
+    // A retried clearing finds the account already gone (its first attempt removed it, then the
+    // worker died before reporting): once the activity succeeded, a named account is not there.
+    List<String> clearedResolvers = checks.stream().filter(c -> cleared != null
+        && (cleared.resolvers().contains(c.resolver()) || c.accountUrl() != null && unusable.contains(c.accountUrl())))
+        .map(AcmeAccountCheck::resolver).toList();
     stub(in, ActivityPlans.SERVICE, target).restartIngress(in.name(), false);
 
     List<String> previous = new ArrayList<>();
@@ -121,7 +125,8 @@ final class IngressStep {
       return what + (c.status().unusable() ? "; NOT cleared" : c.status() == AccountStatus.UNREACHABLE
           || c.status() == AccountStatus.UNREADABLE ? "; left alone: check it by hand" : "; left alone");
     }
-    what += "; account cleared (acme.json as it was: " + how.copy() + "), the ingress registers a new one";
+    what += "; account cleared (" + (how.copy() == null ? "by an earlier attempt of this step"
+        : "acme.json as it was: " + how.copy()) + "), the ingress registers a new one";
     if (cert == null) {
       return what + "; its certificates are valid for now and are renewed with the new account when due";
     }
