@@ -147,6 +147,9 @@ public final class ConfigLoader {
       if (in.acmeJson() != null) {
         p.absolute("ingress[" + i + "].acmeJson", in.acmeJson());
       }
+      if (in.url() != null) {
+        p.httpsUrl("ingress[" + i + "].url", in.url());
+      }
     }
     List<String> services = raw.services() == null ? List.of() : raw.services();
     for (int i = 0; i < services.size(); i++) {

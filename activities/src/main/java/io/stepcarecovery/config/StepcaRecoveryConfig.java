@@ -171,5 +171,10 @@ public record StepcaRecoveryConfig(
     }
   }
 
-  public record IngressConfig(String name, String host, ServiceConfig service, Path acmeJson) {}
+  /**
+   * @param acmeJson Traefik's ACME store on the ingress host, when it keeps one
+   * @param url an HTTPS address the ingress serves with a certificate from its ACME resolver:
+   *     probed after a recovery cleared an account, until a certificate issued since is served
+   */
+  public record IngressConfig(String name, String host, ServiceConfig service, Path acmeJson, String url) {}
 }

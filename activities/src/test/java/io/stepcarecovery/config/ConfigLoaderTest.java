@@ -144,6 +144,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theIngresssAcmeStoreAndUrlLoadAndAnUrlThatIsNotHttpsIsNamed() throws Exception {
+    String acme = GOOD.replace("container: traefik } }",
+        "container: traefik }, acmeJson: /etc/traefik/acme.json, url: \"https://grafana.internal/\" }");
+    StepcaRecoveryConfig c = ConfigLoader.load(write(acme));
+    assertEquals(Path.of("/etc/traefik/acme.json"), c.ingress().get(0).acmeJson());
+    assertEquals("https://grafana.internal/", c.ingress().get(0).url());
+    String msg = error(acme.replace("https://grafana.internal/\"", "http://grafana.internal/\""));
+    assertTrue(msg.contains("ingress[0].url") && msg.contains("https://"), msg);
+  }
+
+  @Test
   void badServiceType() throws Exception {
     String msg = error(GOOD.replace("type: systemd, unit: step-ca", "type: upstart"));
     assertTrue(msg.contains("cas[0].service.type") && msg.contains("systemd, docker, command"), msg);

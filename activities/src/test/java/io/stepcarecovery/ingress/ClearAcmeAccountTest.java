@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClearAcmeAccountTest {
   private static final String ACME = """
-      {"letsencrypt": {"Account": {"Email": "ops@example.org", "PrivateKey": "MIIEpA..."},
+      {"letsencrypt": {"Account": {"Email": "ops@example.org", "PrivateKey": "MIIEpAIBAAKCAQEA"},
         "Certificates": [{"domain": {"main": "app.internal"}}]}}
       """;
   @TempDir Path dir;

@@ -19,8 +19,9 @@ final class RecoverCommand implements Callable<Integer> {
   @Mixin WaitOptions wait;
 
   @Option(names = "--clear-acme-account",
-      description = "Before restarting the ingress, remove its stored ACME account from acme.json (a"
-          + " copy is kept): after restoring an older database the CA may not know it (HTTP 500).")
+      description = "Before restarting the ingress, remove every ACME account from its acme.json (a"
+          + " copy is kept). Without it, only the accounts the restored CA says it does not know"
+          + " (registered after the backup) are removed; the per-account outcome is in the result.")
   boolean clearAcmeAccount;
 
   @Option(names = "--even-if-healthy",

@@ -35,6 +35,14 @@ final class ResultPrinter {
       out.println();
       ChecklistPrinter.print(out, Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)));
     }
+    JsonNode accounts = result.get("acmeAccounts");
+    if (accounts != null && accounts.isArray() && !accounts.isEmpty()) {
+      // One line per ACME account of a configured ingress: what the restored CA said, what was done.
+      out.println("ACME accounts of the ingress:");
+      for (JsonNode a : accounts) {
+        out.println("  " + TerminalText.line(a.path("summary").asText()));
+      }
+    }
     if (result.has("message")) {
       out.println(TerminalText.lines(result.get("message").asText()));
     } else if (result.has("archive")) {

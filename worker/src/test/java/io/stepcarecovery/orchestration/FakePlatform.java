@@ -290,4 +290,24 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
     call("restartIngress");
     return "restarted (fake)";
   }
+
+  @Override
+  public List<io.stepcarecovery.ingress.AcmeAccountCheck> checkAcmeAccounts(String ingress, String ca) {
+    call("checkAcmeAccounts");
+    return List.of(); // an acme.json Traefik has not written an account to yet
+  }
+
+  @Override
+  public io.stepcarecovery.ingress.AcmeAccountsCleared clearAcmeAccounts(String ingress, List<String> accountUrls,
+      boolean all) {
+    call("clearAcmeAccounts");
+    return new io.stepcarecovery.ingress.AcmeAccountsCleared(null, null, List.of());
+  }
+
+  @Override
+  public io.stepcarecovery.ingress.ServedCertificate awaitNewCertificate(String ingress, String ca, long sinceMillis,
+      List<String> previousSha256, int timeoutSeconds) {
+    call("awaitNewCertificate");
+    return new io.stepcarecovery.ingress.ServedCertificate(null, false, null, null, null, null, "fake");
+  }
 }

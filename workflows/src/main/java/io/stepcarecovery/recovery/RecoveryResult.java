@@ -1,9 +1,15 @@
 package io.stepcarecovery.recovery;
 
 import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.ingress.AcmeAccountOutcome;
 import java.util.List;
 
-/** The runbook's validation checklist after a recovery, with what was restored. */
+/**
+ * The runbook's validation checklist after a recovery, with what was restored.
+ *
+ * @param acmeAccounts every ACME account of the configured ingresses' acme.json: what the
+ *     restored CA said about it and what the recovery did (cleared, new certificate served)
+ */
 public record RecoveryResult(
     boolean ok,
     String ca,
@@ -14,4 +20,14 @@ public record RecoveryResult(
     List<String> restoredPaths,
     long caDowntimeMillis,
     String message,
-    List<ChecklistItem> checklist) {}
+    List<ChecklistItem> checklist,
+    List<AcmeAccountOutcome> acmeAccounts) {
+
+  /** A result without ingress ACME accounts (none configured, or the recovery stopped before). */
+  public RecoveryResult(boolean ok, String ca, String backupId, String archive, boolean rolledBack,
+      List<String> movedAside, List<String> restoredPaths, long caDowntimeMillis, String message,
+      List<ChecklistItem> checklist) {
+    this(ok, ca, backupId, archive, rolledBack, movedAside, restoredPaths, caDowntimeMillis, message,
+        checklist, List.of());
+  }
+}

@@ -2,18 +2,14 @@ package io.stepcarecovery.recovery;
 
 import static io.stepcarecovery.recovery.RecoveryStep.ACME;
 import static io.stepcarecovery.recovery.RecoveryStep.HTTPS;
-import static io.stepcarecovery.recovery.RecoveryStep.INGRESS;
 import static io.stepcarecovery.recovery.RecoveryStep.ISSUANCE;
 import static io.stepcarecovery.recovery.RecoveryStep.RESTORE;
 import static io.stepcarecovery.recovery.RecoveryStep.START;
 
-import io.stepcarecovery.ActivityPlans;
-import io.stepcarecovery.Failures;
-import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.checklist.Checklists;
-import io.stepcarecovery.ingress.IngressActivities;
+import io.stepcarecovery.ingress.AcmeAccountOutcome;
 import io.stepcarecovery.probe.Platform;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
@@ -22,9 +18,9 @@ import io.stepcarecovery.restore.ProcedureRun;
 import io.stepcarecovery.restore.RestoreProcedure;
 import io.stepcarecovery.restore.RestoreRequest;
 import io.stepcarecovery.restore.SwapReport;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,6 +42,8 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   }
 
   private RecoveryResult recoverLocked(RestoreRequest request) {
+    // What "a certificate issued after the recovery started" is measured against.
+    long recoveryStartMillis = Workflow.currentTimeMillis();
     Platform platform = run.describer(request.ca()).describePlatform(request.ca());
     CaDescription ca = platform.ca();
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request, true);
@@ -78,7 +76,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     report(ISSUANCE, issuance);
     checklist.addAll(issuance);
 
-    restartIngress(platform, request.clearsAcmeAccount());
+    IngressStep ingress = new IngressStep(progress);
+    List<AcmeAccountOutcome> acmeAccounts = ingress.run(platform, ca.name(), request.clearsAcmeAccount(),
+        recoveryStartMillis);
 
     progress.running(HTTPS, platform.services().size() + " service(s)");
     List<ChecklistItem> services = platform.services().isEmpty() ? List.of()
@@ -100,31 +100,23 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     checklist.addAll(trust.get());
     checklist = Checklists.ordered(checklist);
     boolean ok = Checklists.allPassed(checklist);
+    List<AcmeAccountOutcome> broken = acmeAccounts.stream().filter(a -> !a.fixedOrFine()).toList();
     long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();
-    return new RecoveryResult(ok, ca.name(), r.plan().backupId(), r.plan().archive(), false,
-        r.swap().movedAside(), r.plan().roots(), downtime, ok ? "recovered from backup " + r.plan().backupId()
-            + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
-            + " with failed checks: " + Checklists.failures(checklist), checklist);
-  }
-
-  private void restartIngress(Platform platform, boolean clearAcmeAccount) {
-    if (platform.ingress().isEmpty()) {
-      progress.skipped(INGRESS, "no ingress configured");
-      return;
+    String message = ok ? "recovered from backup " + r.plan().backupId()
+        + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
+        + " with failed checks: " + Checklists.failures(checklist);
+    if (ingress.failure() != null && acmeAccounts.isEmpty() && platform.ingress().stream()
+        .anyMatch(Platform.Ingress::hasAcmeJson)) {
+      // Its ACME accounts could not be checked: the ingress may be as broken as before.
+      message += "; the ingress's ACME accounts were not checked: " + ingress.failure();
+      ok = false;
     }
-    List<String> done = new ArrayList<>();
-    for (Platform.Ingress in : platform.ingress()) {
-      progress.running(INGRESS, in.name() + " on " + in.host());
-      try {
-        done.add(ActivityPlans.stub(IngressActivities.class, TaskQueues.forHost(in.host()),
-                ActivityPlans.SERVICE, progress.summary(INGRESS, in.name() + " on " + in.host()))
-            .restartIngress(in.name(), clearAcmeAccount && in.hasAcmeJson()));
-      } catch (ActivityFailure e) {
-        progress.failed(INGRESS, in.name() + ": " + Failures.rootMessage(e));
-        return;
-      }
+    if (!broken.isEmpty()) {
+      message += "; ACME accounts of the ingress not fixed: " + String.join("; ",
+          broken.stream().map(AcmeAccountOutcome::summary).toList());
     }
-    progress.done(INGRESS, String.join("; ", done));
+    return new RecoveryResult(ok && broken.isEmpty(), ca.name(), r.plan().backupId(), r.plan().archive(), false,
+        r.swap().movedAside(), r.plan().roots(), downtime, message, checklist, acmeAccounts);
   }
 
   private void report(RecoveryStep step, List<ChecklistItem> items) {
