@@ -35,6 +35,7 @@ final class ResultPrinter {
       out.println();
       ChecklistPrinter.print(out, Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)));
     }
+    LossesPrinter.print(out, result.get("losses"));
     if (result.has("message")) {
       out.println(TerminalText.lines(result.get("message").asText()));
     } else if (result.has("archive")) {

@@ -1,9 +1,14 @@
 package io.stepcarecovery.recovery;
 
 import io.stepcarecovery.checklist.ChecklistItem;
+import io.stepcarecovery.restore.Losses;
 import java.util.List;
 
-/** The runbook's validation checklist after a recovery, with what was restored. */
+/**
+ * The runbook's validation checklist after a recovery, with what was restored.
+ *
+ * @param losses what the recovery undid (everything recorded after the backup) and what to do
+ */
 public record RecoveryResult(
     boolean ok,
     String ca,
@@ -14,4 +19,5 @@ public record RecoveryResult(
     List<String> restoredPaths,
     long caDowntimeMillis,
     String message,
-    List<ChecklistItem> checklist) {}
+    List<ChecklistItem> checklist,
+    Losses losses) {}

@@ -17,6 +17,7 @@ import io.stepcarecovery.ingress.IngressActivities;
 import io.stepcarecovery.probe.Platform;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.restore.LossesReport;
 import io.stepcarecovery.restore.PlannedRestore;
 import io.stepcarecovery.restore.ProcedureRun;
 import io.stepcarecovery.restore.RestoreProcedure;
@@ -65,7 +66,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       }
       return new RecoveryResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), rolledBack,
           aside, r.plan().roots(), -1, "the restored CA did not start: " + r.startFailure()
-              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist));
+              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist),
+          LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), rolledBack, platform.ingress(),
+              r.replacedAtMillis()));
     }
 
     progress.running(ACME, ca.url());
@@ -104,7 +107,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return new RecoveryResult(ok, ca.name(), r.plan().backupId(), r.plan().archive(), false,
         r.swap().movedAside(), r.plan().roots(), downtime, ok ? "recovered from backup " + r.plan().backupId()
             + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
-            + " with failed checks: " + Checklists.failures(checklist), checklist);
+            + " with failed checks: " + Checklists.failures(checklist), checklist,
+        LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), false, platform.ingress(),
+            r.replacedAtMillis()));
   }
 
   private void restartIngress(Platform platform, boolean clearAcmeAccount) {
