@@ -89,8 +89,9 @@ final class LossesCommand implements Callable<Integer> {
           + (c.provisioner() == null ? "" : "  provisioner " + TerminalText.line(c.provisioner())));
     }
     if (!lost.certificates().isEmpty()) {
-      out.println("  The CA no longer knows these: they still validate against the root, but renewal and"
-          + " revocation by serial fail; have their owners request new ones if they need either.");
+      out.println("  The CA's database no longer records these; they stay valid and renew as before (the"
+          + " CA checks only its revocations). One that must go is revoked by serial, which needs no record:"
+          + " step ca revoke <serial> --ca-url <CA URL> --root <root_ca.crt>");
     }
     out.println("Revocations that the current data lacks (valid again): " + lost.revocations().size());
     for (LostRecords.Revocation r : lost.revocations()) {
