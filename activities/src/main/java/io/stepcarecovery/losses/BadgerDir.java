@@ -11,17 +11,20 @@ import java.util.stream.Stream;
  * Finds the badger directory of a step-ca data path as an operator names it: the database
  * directory itself, a STEPPATH (its {@code db/}), or a moved-aside copy of either
  * ({@code /var/lib/step-ca.pre-restore-T}): the one directory at most three levels down that
- * holds a value log and a MANIFEST. Symbolic links are not followed.
+ * holds a value log and a MANIFEST. The path given is followed if it is a link (a configured path
+ * that was a link is moved aside as the link: the data it leads to is the previous data); no link
+ * below it is.
  */
 final class BadgerDir {
   private static final int DEPTH = 3;
 
   private BadgerDir() {}
 
-  static Path find(Path given) throws IOException {
-    if (!Files.isDirectory(given, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException(given + " is not a directory");
+  static Path find(Path named) throws IOException {
+    if (!Files.isDirectory(named)) {
+      throw new IOException(named + " is not a directory");
     }
+    Path given = named.toRealPath();
     if (isBadger(given)) {
       return given;
     }

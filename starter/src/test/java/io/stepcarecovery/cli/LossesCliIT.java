@@ -89,6 +89,12 @@ class LossesCliIT {
       assertEquals(1, cut.stderr().strip().lines().count(), cut.stderr());
       assertTrue(cut.stderr().contains("damaged value log") && cut.stderr().contains(vlog.getFileName() + " at byte "),
           cut.stderr());
+      Cli.Run partial = Cli.run("losses", "--previous", damaged.toString(), "--current", listing[5], "--json",
+          "--partial");
+      assertEquals(1, partial.exitCode(), partial.stdout() + partial.stderr());
+      JsonNode part = JSON.readTree(partial.stdout());
+      assertTrue(part.get("partial").asBoolean() && part.get("damage").size() == 1, partial.stdout());
+      assertTrue(texts(part.get("certificates"), "serial").contains(issued), "what precedes the cut: " + partial.stdout());
       bytes[bytes.length / 2] ^= 0x55;
       Files.write(vlog, bytes);
       Cli.Run flipped = Cli.run("losses", "--previous", damaged.toString(), "--current", listing[5], "--json");
