@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -59,22 +60,27 @@ public record LostRecords(String previous, String current, int previousLogs, int
     return compare(StepCaData.read(BadgerDir.find(previous)), StepCaData.read(BadgerDir.find(current)));
   }
 
-  static LostRecords compare(StepCaData previous, StepCaData current) {
+  static LostRecords compare(StepCaData previous, StepCaData current) throws java.io.IOException {
+    List<String> lostCerts = lacking(previous, current, CERTS);
+    List<String> lostRevocations = lacking(previous, current, REVOKED);
+    List<String> lostAccounts = lacking(previous, current, ACCOUNTS);
+    // Only the values to print are read (a second pass over the previous data's logs).
+    Map<String, Map<String, byte[]>> values = previous.values(Map.of(CERTS, Set.copyOf(lostCerts),
+        CERTS_DATA, Set.copyOf(lostCerts), REVOKED, Set.copyOf(lostRevocations), ACCOUNTS, Set.copyOf(lostAccounts)));
     List<Certificate> certs = new ArrayList<>();
-    for (String serial : lacking(previous, current, CERTS)) {
-      StepCaData.Value data = previous.table(CERTS_DATA).get(serial);
-      certs.add(certificate(serial, previous.table(CERTS).get(serial).bytes(), data == null ? null : data.bytes()));
+    for (String serial : lostCerts) {
+      certs.add(certificate(serial, value(values, CERTS, serial), value(values, CERTS_DATA, serial)));
     }
     List<Revocation> revoked = new ArrayList<>();
-    for (String serial : lacking(previous, current, REVOKED)) {
-      JsonNode j = json(previous.table(REVOKED).get(serial).bytes());
+    for (String serial : lostRevocations) {
+      JsonNode j = json(value(values, REVOKED, serial));
       revoked.add(new Revocation(text(serial), hex(serial), text(j, "RevokedAt"),
           j == null ? 0 : j.path("ReasonCode").asInt(0), text(j, "Reason"),
           j != null && j.path("ACME").asBoolean(false)));
     }
     List<AcmeAccount> accounts = new ArrayList<>();
-    for (String id : lacking(previous, current, ACCOUNTS)) {
-      JsonNode j = json(previous.table(ACCOUNTS).get(id).bytes());
+    for (String id : lostAccounts) {
+      JsonNode j = json(value(values, ACCOUNTS, id));
       List<String> contact = new ArrayList<>();
       if (j != null && j.path("contact").isArray()) {
         j.path("contact").forEach(c -> contact.add(c.asText()));
@@ -95,6 +101,10 @@ public record LostRecords(String previous, String current, int previousLogs, int
     current.damage().forEach(d -> damage.add("current " + d.describe()));
     return new LostRecords(previous.dir().toString(), current.dir().toString(), previous.logs(), current.logs(),
         certs, revoked, accounts, others, damage);
+  }
+
+  private static byte[] value(Map<String, Map<String, byte[]>> values, String table, String key) {
+    return values.getOrDefault(table, Map.of()).get(key);
   }
 
   private static List<String> lacking(StepCaData previous, StepCaData current, String table) {

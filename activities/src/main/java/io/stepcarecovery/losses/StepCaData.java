@@ -25,16 +25,19 @@ final class StepCaData {
   /** Far above any real CA (a log holds up to 1 GB or a million entries), bounded anyway. */
   static final int MAX_LOGS = 4096;
 
-  /** A key's last committed value (null when it was longer than {@link ValueLog#KEEP_VALUE}). */
-  record Value(long version, byte[] bytes) {}
+  /** A key's last committed write: its version (the value itself is read again only where needed). */
+  record Value(long version) {}
 
   private final Path dir;
+  private final List<Path> files;
   private final Map<String, Map<String, Value>> tables;
   private final List<ValueLog.Damage> damage;
   private final int logs;
 
-  private StepCaData(Path dir, Map<String, Map<String, Value>> tables, List<ValueLog.Damage> damage, int logs) {
+  private StepCaData(Path dir, List<Path> files, Map<String, Map<String, Value>> tables, List<ValueLog.Damage> damage,
+      int logs) {
     this.dir = dir;
+    this.files = files;
     this.tables = tables;
     this.damage = damage;
     this.logs = logs;
@@ -62,7 +65,38 @@ final class StepCaData {
     return tables.keySet();
   }
 
-  /** Reads every value log of the badger directory {@code dir}, oldest first. */
+  /**
+   * The last committed values of the given keys ({@code table -> keys}), read again from the
+   * logs: only these values are ever held in memory. A key whose value was longer than
+   * {@link ValueLog#KEEP_VALUE} maps to null.
+   */
+  Map<String, Map<String, byte[]>> values(Map<String, java.util.Set<String>> wanted) throws IOException {
+    Map<String, Map<String, byte[]>> found = new HashMap<>();
+    for (Path log : files) {
+      ValueLog.read(log, new ValueLog.Visitor() {
+        @Override
+        public boolean wantsValue(byte[] userKey) {
+          String[] tk = split(userKey);
+          return tk != null && wanted.getOrDefault(tk[0], java.util.Set.of()).contains(tk[1]);
+        }
+
+        @Override
+        public void committed(ValueLog.Write w) {
+          String[] tk = split(w.key());
+          if (tk == null || w.deleted() || !wanted.getOrDefault(tk[0], java.util.Set.of()).contains(tk[1])) {
+            return;
+          }
+          Value live = table(tk[0]).get(tk[1]);
+          if (live != null && live.version() == w.version()) {
+            found.computeIfAbsent(tk[0], x -> new HashMap<>()).put(tk[1], w.value());
+          }
+        }
+      });
+    }
+    return found;
+  }
+
+  /** Reads every value log of the badger directory {@code dir}, oldest first: keys and versions only. */
   static StepCaData read(Path dir) throws IOException {
     List<Path> logs;
     try (Stream<Path> s = Files.list(dir)) {
@@ -82,15 +116,22 @@ final class StepCaData {
     Map<String, Long> deletedAt = new HashMap<>();
     List<ValueLog.Damage> damage = new ArrayList<>();
     for (Path log : logs) {
-      ValueLog.Read read = ValueLog.read(log);
-      if (read.damage() != null) {
-        damage.add(read.damage());
-      }
-      for (ValueLog.Write w : read.writes()) {
-        apply(tables, deletedAt, w);
+      ValueLog.Damage d = ValueLog.read(log, new ValueLog.Visitor() {
+        @Override
+        public boolean wantsValue(byte[] userKey) {
+          return false;
+        }
+
+        @Override
+        public void committed(ValueLog.Write w) {
+          apply(tables, deletedAt, w);
+        }
+      });
+      if (d != null) {
+        damage.add(d);
       }
     }
-    return new StepCaData(dir, tables, List.copyOf(damage), logs.size());
+    return new StepCaData(dir, logs, tables, List.copyOf(damage), logs.size());
   }
 
   private static long fid(Path p) {
@@ -100,20 +141,12 @@ final class StepCaData {
 
   /** The newest version wins, whichever log holds it (a rewrite may move an old one forward). */
   private static void apply(Map<String, Map<String, Value>> tables, Map<String, Long> deletedAt, ValueLog.Write w) {
-    byte[] k = w.key();
-    if (startsWith(k, "!badger!")) {
+    String[] tk = split(w.key());
+    if (tk == null) {
       return;
     }
-    int tableLen = u16(k, 0);
-    if (tableLen <= 0 || 2 + tableLen + 2 > k.length) {
-      return; // a table marker (table alone) or not step-ca's layout
-    }
-    int keyLen = u16(k, 2 + tableLen);
-    if (keyLen <= 0 || 2 + tableLen + 2 + keyLen != k.length) {
-      return;
-    }
-    String table = new String(k, 2, tableLen, StandardCharsets.ISO_8859_1);
-    String key = new String(k, 4 + tableLen, keyLen, StandardCharsets.ISO_8859_1);
+    String table = tk[0];
+    String key = tk[1];
     String id = table + '\0' + key;
     Map<String, Value> t = tables.computeIfAbsent(table, x -> new HashMap<>());
     Value current = t.get(key);
@@ -123,11 +156,30 @@ final class StepCaData {
     }
     if (w.deleted()) {
       t.remove(key);
-      deletedAt.put(id, w.version());
+      if (!table.equals("nonces")) { // every ACME request deletes one: no memory for those
+        deletedAt.put(id, w.version());
+      }
     } else {
-      t.put(key, new Value(w.version(), w.value()));
+      t.put(key, new Value(w.version()));
       deletedAt.remove(id);
     }
+  }
+
+  /** {table, key} of a step-ca badger key, or null for badger's own keys, table markers and others. */
+  static String[] split(byte[] k) {
+    if (startsWith(k, "!badger!")) {
+      return null;
+    }
+    int tableLen = u16(k, 0);
+    if (tableLen <= 0 || 2 + tableLen + 2 > k.length) {
+      return null; // a table marker (the table alone) or not step-ca's layout
+    }
+    int keyLen = u16(k, 2 + tableLen);
+    if (keyLen <= 0 || 2 + tableLen + 2 + keyLen != k.length) {
+      return null;
+    }
+    return new String[] {new String(k, 2, tableLen, StandardCharsets.ISO_8859_1),
+        new String(k, 4 + tableLen, keyLen, StandardCharsets.ISO_8859_1)};
   }
 
   private static boolean startsWith(byte[] b, String prefix) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -22,7 +23,8 @@ import java.util.zip.CRC32C;
  * txn bit count only once the entry with the fin-txn bit of the same version follows. The file
  * is hostile: every length is bounded by the file and by badger's own limits, every entry's CRC
  * is checked, and the first thing that does not hold ends the read with a {@link Damage} (what was
- * committed before it is kept), never an exception or an unbounded allocation.
+ * committed before it has been visited), never an exception or an unbounded allocation; values
+ * are kept only where the visitor asks, so memory follows the keys, not the file.
  */
 final class ValueLog {
   static final int HEADER = 20;
@@ -44,26 +46,34 @@ final class ValueLog {
     }
   }
 
-  record Read(List<Write> writes, Damage damage) {}
+  /** What a read is for: which values to keep, and each committed write in file order. */
+  interface Visitor {
+    /** Whether to keep this key's value (else it is CRC-checked and dropped: memory stays small). */
+    boolean wantsValue(byte[] userKey);
+
+    void committed(Write write);
+  }
+
+  /** Far above badger's own batch limit; an open transaction larger than this is damage. */
+  static final int MAX_TXN_ENTRIES = 1_000_000;
 
   private ValueLog() {}
 
-  static Read read(Path file) throws IOException {
+  /** Reads the file from its start; returns where and why it stopped early, or null at its end. */
+  static Damage read(Path file, Visitor visitor) throws IOException {
     long size = Files.size(file);
-    List<Write> committed = new ArrayList<>();
     List<Write> pending = new ArrayList<>();
     long pendingVersion = -1;
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       Counting in = new Counting(raw);
       if (size < HEADER) {
-        return new Read(committed, new Damage(file, 0, "shorter (" + size + " bytes) than a value log's"
-            + " 20-byte header"));
+        return new Damage(file, 0, "shorter (" + size + " bytes) than a value log's 20-byte header");
       }
       byte[] header = in.readFully(HEADER);
       long keyId = be64(header, 0);
       if (keyId != 0) {
-        return new Read(committed, new Damage(file, 0, "encrypted (badger key id " + keyId + "); this"
-            + " reader reads only plain value logs"));
+        return new Damage(file, 0, "encrypted (badger key id " + keyId + "); this reader reads only plain"
+            + " value logs");
       }
       while (true) {
         long start = in.position;
@@ -82,59 +92,61 @@ final class ValueLog {
           h.uvarint(); // expiresAt: step-ca sets no TTL on what is listed
           long left = size - in.position;
           if (klen < 9 || klen > MAX_KEY) {
-            return new Read(committed, damage(file, start, pending, "key length " + klen + " out of bounds"));
+            return damage(file, start, pending, "key length " + klen + " out of bounds");
           }
           if (klen > left) {
-            return new Read(committed, damage(file, start, pending, "key length " + klen
-                + " runs past the end of the file (truncated?)"));
+            return damage(file, start, pending, "key length " + klen + " runs past the end of the file (truncated?)");
           }
           if (vlen < 0 || vlen > left - klen - 4) {
-            return new Read(committed, damage(file, start, pending, "value length " + vlen
-                + " runs past the end of the file (truncated?)"));
+            return damage(file, start, pending, "value length " + vlen + " runs past the end of the file (truncated?)");
           }
           byte[] key = h.readFully((int) klen);
-          byte[] value = vlen <= KEEP_VALUE ? h.readFully((int) vlen) : null;
-          if (value == null) {
+          byte[] userKey = Arrays.copyOf(key, key.length - 8);
+          boolean fin = (meta & BIT_FIN_TXN) != 0;
+          boolean keep = vlen <= KEEP_VALUE && (fin || visitor.wantsValue(userKey));
+          byte[] value = keep ? h.readFully((int) vlen) : null;
+          if (!keep) {
             h.skipHashed(vlen);
           }
           long expected = be32(in.readFully(4));
           if (expected != crc.getValue()) {
-            return new Read(committed, damage(file, start, pending, "checksum mismatch (corrupt or torn write)"));
+            return damage(file, start, pending, "checksum mismatch (corrupt or torn write)");
           }
-          byte[] userKey = java.util.Arrays.copyOf(key, key.length - 8);
           long version = ~be64(key, key.length - 8); // badger stores MaxUint64 - version
-          if ((meta & BIT_FIN_TXN) != 0) {
+          if (fin) {
             if (pendingVersion < 0 || !String.valueOf(pendingVersion).equals(ascii(value))) {
-              return new Read(committed, damage(file, start, pending, "transaction end without its transaction"));
+              return damage(file, start, pending, "transaction end without its transaction");
             }
-            committed.addAll(pending);
+            pending.forEach(visitor::committed);
             pending.clear();
             pendingVersion = -1;
           } else if ((meta & BIT_TXN) != 0) {
             if (pendingVersion >= 0 && pendingVersion != version) {
-              return new Read(committed, damage(file, start, pending, "transaction " + pendingVersion
-                  + " never ended"));
+              return damage(file, start, pending, "transaction " + pendingVersion + " never ended");
+            }
+            if (pending.size() >= MAX_TXN_ENTRIES) {
+              return damage(file, start, pending, "a transaction of more than " + MAX_TXN_ENTRIES + " entries");
             }
             pendingVersion = version;
             pending.add(new Write(userKey, version, (meta & BIT_DELETE) != 0, value));
           } else {
             if (pendingVersion >= 0) {
-              return new Read(committed, damage(file, start, pending, "entry inside transaction " + pendingVersion));
+              return damage(file, start, pending, "entry inside transaction " + pendingVersion);
             }
-            committed.add(new Write(userKey, version, (meta & BIT_DELETE) != 0, value));
+            visitor.committed(new Write(userKey, version, (meta & BIT_DELETE) != 0, value));
           }
         } catch (Malformed e) {
-          return new Read(committed, damage(file, start, pending, e.getMessage()));
+          return damage(file, start, pending, e.getMessage());
         } catch (EOFException e) {
-          return new Read(committed, damage(file, start, pending, "the file ends inside an entry (truncated)"));
+          return damage(file, start, pending, "the file ends inside an entry (truncated)");
         }
       }
     }
     if (!pending.isEmpty()) {
-      return new Read(committed, new Damage(file, size, "transaction " + pendingVersion
-          + " has no end at the end of the file (torn write): its " + pending.size() + " entries not counted"));
+      return new Damage(file, size, "transaction " + pendingVersion
+          + " has no end at the end of the file (torn write): its " + pending.size() + " entries not counted");
     }
-    return new Read(committed, null);
+    return null;
   }
 
   private static Damage damage(Path file, long offset, List<Write> pending, String reason) {
