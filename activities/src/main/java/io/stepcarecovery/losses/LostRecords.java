@@ -30,14 +30,18 @@ public record LostRecords(String previous, String current, int previousLogs, int
   static final String CERTS_DATA = "x509_certs_data";
   static final String REVOKED = "revoked_x509_certs";
   static final String ACCOUNTS = "acme_accounts";
-  /** Tables whose lost keys say nothing an operator acts on (one-time tokens, nonces, table indexes). */
-  private static final List<String> NOT_COUNTED = List.of(CERTS, CERTS_DATA, REVOKED, ACCOUNTS, "used_ott", "nonces");
+  /** The tables whose lost records are printed one by one (the rest are counted). */
+  private static final Set<String> PRINTED = Set.of(CERTS, CERTS_DATA, REVOKED, ACCOUNTS);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** @param subject null when the stored DER does not parse */
   public record Certificate(String serial, String serialHex, String subject, String notBefore, String notAfter,
-      String provisioner) {}
+      String provisioner) {
+    Certificate withProvisioner(String name) {
+      return new Certificate(serial, serialHex, subject, notBefore, notAfter, name);
+    }
+  }
 
   /** @param reasonCode RFC 5280 CRLReason as step-ca recorded it */
   public record Revocation(String serial, String serialHex, String revokedAt, int reasonCode, String reason,
@@ -61,58 +65,48 @@ public record LostRecords(String previous, String current, int previousLogs, int
   }
 
   static LostRecords compare(StepCaData previous, StepCaData current) throws java.io.IOException {
-    List<String> lostCerts = lacking(previous, current, CERTS);
-    List<String> lostRevocations = lacking(previous, current, REVOKED);
-    List<String> lostAccounts = lacking(previous, current, ACCOUNTS);
-    // Only the values to print are read (a second pass over the previous data's logs).
-    Map<String, Map<String, byte[]>> values = previous.values(Map.of(CERTS, Set.copyOf(lostCerts),
-        CERTS_DATA, Set.copyOf(lostCerts), REVOKED, Set.copyOf(lostRevocations), ACCOUNTS, Set.copyOf(lostAccounts)));
-    List<Certificate> certs = new ArrayList<>();
-    for (String serial : lostCerts) {
-      certs.add(certificate(serial, value(values, CERTS, serial), value(values, CERTS_DATA, serial)));
-    }
-    List<Revocation> revoked = new ArrayList<>();
-    for (String serial : lostRevocations) {
-      JsonNode j = json(value(values, REVOKED, serial));
-      revoked.add(new Revocation(text(serial), hex(serial), text(j, "RevokedAt"),
-          j == null ? 0 : j.path("ReasonCode").asInt(0), text(j, "Reason"),
-          j != null && j.path("ACME").asBoolean(false)));
-    }
-    List<AcmeAccount> accounts = new ArrayList<>();
-    for (String id : lostAccounts) {
-      JsonNode j = json(value(values, ACCOUNTS, id));
-      List<String> contact = new ArrayList<>();
-      if (j != null && j.path("contact").isArray()) {
-        j.path("contact").forEach(c -> contact.add(c.asText()));
-      }
-      accounts.add(new AcmeAccount(text(id), text(j, "status"), contact, text(j, "createdAt")));
-    }
+    KeyIndex lost = previous.index().liveNotIn(current.index());
+    // One more pass over the previous data's logs: only what it lost is decoded, only what is
+    // printed is parsed, each value as it is met.
+    Map<String, Certificate> certs = new TreeMap<>();
+    Map<String, String> provisioners = new TreeMap<>();
+    Map<String, Revocation> revoked = new TreeMap<>();
+    Map<String, AcmeAccount> accounts = new TreeMap<>();
     Map<String, Integer> others = new TreeMap<>();
-    for (String table : previous.tableNames()) {
-      if (!NOT_COUNTED.contains(table)) {
-        int n = lacking(previous, current, table).size();
-        if (n > 0) {
-          others.put(table, n);
+    previous.visit(lost, PRINTED::contains, (table, key, value) -> {
+      switch (table) {
+        case CERTS -> certs.put(key, certificate(key, value));
+        case CERTS_DATA -> {
+          JsonNode j = json(value);
+          provisioners.put(key, j == null ? null : text(j.path("provisioner"), "name"));
         }
+        case REVOKED -> {
+          JsonNode j = json(value);
+          revoked.put(key, new Revocation(text(key), hex(key), text(j, "RevokedAt"),
+              j == null ? 0 : j.path("ReasonCode").asInt(0), text(j, "Reason"),
+              j != null && j.path("ACME").asBoolean(false)));
+        }
+        case ACCOUNTS -> {
+          JsonNode j = json(value);
+          List<String> contact = new ArrayList<>();
+          if (j != null && j.path("contact").isArray()) {
+            j.path("contact").forEach(c -> contact.add(c.asText()));
+          }
+          accounts.put(key, new AcmeAccount(text(key), text(j, "status"), contact, text(j, "createdAt")));
+        }
+        default -> others.merge(table, 1, Integer::sum);
       }
-    }
+    });
+    List<Certificate> certList = certs.entrySet().stream().map(e -> e.getValue().withProvisioner(
+        provisioners.get(e.getKey()))).toList();
     List<String> damage = new ArrayList<>();
     previous.damage().forEach(d -> damage.add("previous " + d.describe()));
     current.damage().forEach(d -> damage.add("current " + d.describe()));
     return new LostRecords(previous.dir().toString(), current.dir().toString(), previous.logs(), current.logs(),
-        certs, revoked, accounts, others, damage);
+        certList, List.copyOf(revoked.values()), List.copyOf(accounts.values()), others, damage);
   }
 
-  private static byte[] value(Map<String, Map<String, byte[]>> values, String table, String key) {
-    return values.getOrDefault(table, Map.of()).get(key);
-  }
-
-  private static List<String> lacking(StepCaData previous, StepCaData current, String table) {
-    Map<String, StepCaData.Value> now = current.table(table);
-    return previous.table(table).keySet().stream().filter(k -> !now.containsKey(k)).sorted().toList();
-  }
-
-  private static Certificate certificate(String serial, byte[] der, byte[] data) {
+  private static Certificate certificate(String serial, byte[] der) {
     String subject = null;
     String notBefore = null;
     String notAfter = null;
@@ -127,9 +121,7 @@ public record LostRecords(String previous, String current, int previousLogs, int
         // Hostile or damaged DER: the serial (the key) is still listed.
       }
     }
-    JsonNode j = json(data);
-    String provisioner = j == null ? null : text(j.path("provisioner"), "name");
-    return new Certificate(text(serial), hex(serial), subject, notBefore, notAfter, provisioner);
+    return new Certificate(text(serial), hex(serial), subject, notBefore, notAfter, null);
   }
 
   private static JsonNode json(byte[] b) {

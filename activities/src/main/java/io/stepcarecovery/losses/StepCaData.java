@@ -6,41 +6,37 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What a step-ca badger database holds, table by table, read from its value logs alone (see
- * {@link ValueLog}): the last committed write of each key wins, a delete removes it. step-ca's
- * nosql driver ({@code smallstep/nosql/badger/v2}) makes each badger key of two length-prefixed
- * parts, {@code uint16 LE length · table · uint16 LE length · key}; a table alone is the table's
- * marker, and keys starting {@code !badger!} are badger's own.
+ * What a step-ca badger database holds, read from its value logs alone (see {@link ValueLog}):
+ * the last committed write of each key wins, a delete removes it. step-ca's nosql driver
+ * ({@code smallstep/nosql/badger/v2}) makes each badger key of two length-prefixed parts,
+ * {@code uint16 LE length · table · uint16 LE length · key}; a table alone is the table's marker,
+ * and keys starting {@code !badger!} are badger's own. One pass keeps only a {@link KeyIndex};
+ * what is to be printed is read in a second pass ({@link #visit}).
  */
 final class StepCaData {
   private static final Pattern VLOG = Pattern.compile("\\d{1,10}\\.vlog");
   /** Far above any real CA (a log holds up to 1 GB or a million entries), bounded anyway. */
   static final int MAX_LOGS = 4096;
-
-  /** A key's last committed write: its version (the value itself is read again only where needed). */
-  record Value(long version) {}
+  /** Tables never listed nor counted, one key per ACME request or token: not worth their memory. */
+  private static final List<byte[]> SKIPPED = List.of(prefix("nonces"), prefix("used_ott"));
 
   private final Path dir;
   private final List<Path> files;
-  private final Map<String, Map<String, Value>> tables;
+  private final KeyIndex index;
   private final List<ValueLog.Damage> damage;
-  private final int logs;
 
-  private StepCaData(Path dir, List<Path> files, Map<String, Map<String, Value>> tables, List<ValueLog.Damage> damage,
-      int logs) {
+  private StepCaData(Path dir, List<Path> files, KeyIndex index, List<ValueLog.Damage> damage) {
     this.dir = dir;
     this.files = files;
-    this.tables = tables;
+    this.index = index;
     this.damage = damage;
-    this.logs = logs;
   }
 
   Path dir() {
@@ -48,52 +44,16 @@ final class StepCaData {
   }
 
   int logs() {
-    return logs;
+    return files.size();
+  }
+
+  KeyIndex index() {
+    return index;
   }
 
   /** Where reading stopped early; empty when every log was read to its end. */
   List<ValueLog.Damage> damage() {
     return damage;
-  }
-
-  /** The table's live keys (ISO-8859-1 strings: one char per byte, so any key survives). */
-  Map<String, Value> table(String name) {
-    return tables.getOrDefault(name, Map.of());
-  }
-
-  Iterable<String> tableNames() {
-    return tables.keySet();
-  }
-
-  /**
-   * The last committed values of the given keys ({@code table -> keys}), read again from the
-   * logs: only these values are ever held in memory. A key whose value was longer than
-   * {@link ValueLog#KEEP_VALUE} maps to null.
-   */
-  Map<String, Map<String, byte[]>> values(Map<String, java.util.Set<String>> wanted) throws IOException {
-    Map<String, Map<String, byte[]>> found = new HashMap<>();
-    for (Path log : files) {
-      ValueLog.read(log, new ValueLog.Visitor() {
-        @Override
-        public boolean wantsValue(byte[] userKey) {
-          String[] tk = split(userKey);
-          return tk != null && wanted.getOrDefault(tk[0], java.util.Set.of()).contains(tk[1]);
-        }
-
-        @Override
-        public void committed(ValueLog.Write w) {
-          String[] tk = split(w.key());
-          if (tk == null || w.deleted() || !wanted.getOrDefault(tk[0], java.util.Set.of()).contains(tk[1])) {
-            return;
-          }
-          Value live = table(tk[0]).get(tk[1]);
-          if (live != null && live.version() == w.version()) {
-            found.computeIfAbsent(tk[0], x -> new HashMap<>()).put(tk[1], w.value());
-          }
-        }
-      });
-    }
-    return found;
   }
 
   /** Reads every value log of the badger directory {@code dir}, oldest first: keys and versions only. */
@@ -112,8 +72,7 @@ final class StepCaData {
     if (logs.size() > MAX_LOGS) {
       throw new IOException("more than " + MAX_LOGS + " value logs in " + dir + ": not a step-ca database");
     }
-    Map<String, Map<String, Value>> tables = new TreeMap<>();
-    Map<String, Long> deletedAt = new HashMap<>();
+    KeyIndex index = new KeyIndex();
     List<ValueLog.Damage> damage = new ArrayList<>();
     for (Path log : logs) {
       ValueLog.Damage d = ValueLog.read(log, new ValueLog.Visitor() {
@@ -124,14 +83,64 @@ final class StepCaData {
 
         @Override
         public void committed(ValueLog.Write w) {
-          apply(tables, deletedAt, w);
+          // The newest version wins, whichever log holds it (a rewrite may move an old one forward).
+          if (split(w.key()) != null && SKIPPED.stream().noneMatch(p -> startsWith(w.key(), p))) {
+            index.apply(index.digest(w.key()), w.version(), w.deleted());
+          }
         }
       });
       if (d != null) {
         damage.add(d);
       }
     }
-    return new StepCaData(dir, logs, tables, List.copyOf(damage), logs.size());
+    return new StepCaData(dir, logs, index, List.copyOf(damage));
+  }
+
+  /**
+   * A second pass: each live key's last write, where {@code keys} holds its digest, as
+   * {table, key} and its value (null unless {@code wantsValue} asked for it, or longer than
+   * {@link ValueLog#KEEP_VALUE}).
+   */
+  void visit(KeyIndex keys, java.util.function.Predicate<String> wantsValueOfTable, LiveWrite to) throws IOException {
+    for (Path log : files) {
+      ValueLog.read(log, new ValueLog.Visitor() {
+        @Override
+        public boolean wantsValue(byte[] userKey) {
+          String[] tk = split(userKey);
+          return tk != null && wantsValueOfTable.test(tk[0]) && keys.contains(index.digest(userKey));
+        }
+
+        @Override
+        public void committed(ValueLog.Write w) {
+          if (w.deleted()) {
+            return;
+          }
+          long d = index.digest(w.key());
+          if (keys.contains(d) && index.isLive(d) && index.version(d) == w.version()) {
+            String[] tk = split(w.key());
+            if (tk != null) {
+              to.write(tk[0], tk[1], w.value());
+            }
+          }
+        }
+      });
+    }
+  }
+
+  /** A live key's last write, met in the second pass. */
+  interface LiveWrite {
+    void write(String table, String key, byte[] value);
+  }
+
+  /** The live keys of one table (ISO-8859-1 strings: one char per byte, so any key survives). */
+  Set<String> liveKeys(String table) throws IOException {
+    Set<String> keys = new HashSet<>();
+    visit(index, t -> false, (t, k, v) -> {
+      if (t.equals(table)) {
+        keys.add(k);
+      }
+    });
+    return keys;
   }
 
   private static long fid(Path p) {
@@ -139,35 +148,9 @@ final class StepCaData {
     return Long.parseLong(n.substring(0, n.length() - ".vlog".length()));
   }
 
-  /** The newest version wins, whichever log holds it (a rewrite may move an old one forward). */
-  private static void apply(Map<String, Map<String, Value>> tables, Map<String, Long> deletedAt, ValueLog.Write w) {
-    String[] tk = split(w.key());
-    if (tk == null) {
-      return;
-    }
-    String table = tk[0];
-    String key = tk[1];
-    String id = table + '\0' + key;
-    Map<String, Value> t = tables.computeIfAbsent(table, x -> new HashMap<>());
-    Value current = t.get(key);
-    Long newest = current != null ? Long.valueOf(current.version()) : deletedAt.get(id);
-    if (newest != null && Long.compareUnsigned(w.version(), newest) < 0) {
-      return;
-    }
-    if (w.deleted()) {
-      t.remove(key);
-      if (!table.equals("nonces")) { // every ACME request deletes one: no memory for those
-        deletedAt.put(id, w.version());
-      }
-    } else {
-      t.put(key, new Value(w.version()));
-      deletedAt.remove(id);
-    }
-  }
-
   /** {table, key} of a step-ca badger key, or null for badger's own keys, table markers and others. */
   static String[] split(byte[] k) {
-    if (startsWith(k, "!badger!")) {
+    if (startsWith(k, "!badger!".getBytes(StandardCharsets.US_ASCII))) {
       return null;
     }
     int tableLen = u16(k, 0);
@@ -182,12 +165,21 @@ final class StepCaData {
         new String(k, 4 + tableLen, keyLen, StandardCharsets.ISO_8859_1)};
   }
 
-  private static boolean startsWith(byte[] b, String prefix) {
-    if (b.length < prefix.length()) {
+  private static byte[] prefix(String table) {
+    byte[] t = table.getBytes(StandardCharsets.US_ASCII);
+    byte[] p = new byte[t.length + 2];
+    p[0] = (byte) t.length;
+    p[1] = (byte) (t.length >>> 8);
+    System.arraycopy(t, 0, p, 2, t.length);
+    return p;
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    if (b.length < prefix.length) {
       return false;
     }
-    for (int i = 0; i < prefix.length(); i++) {
-      if (b[i] != prefix.charAt(i)) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[i] != prefix[i]) {
         return false;
       }
     }

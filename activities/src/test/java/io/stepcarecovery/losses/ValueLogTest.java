@@ -29,14 +29,16 @@ class ValueLogTest {
   void committedWritesCountTheNewestWinsAndADeleteRemoves() throws Exception {
     byte[] log = new VlogBytes()
         .txn(1, "x509_certs", "11", "a")
-        .txn(2, "x509_certs", "22", "b", "nonces", "n1", "x")
-        .txn(3, "x509_certs", "11", "a2", "nonces", "n1", null)
+        .txn(2, "x509_certs", "22", "b", "acme_orders", "o1", "x")
+        .txn(3, "x509_certs", "11", "a2", "acme_orders", "o1", null)
         .bytes();
     StepCaData data = db(log);
-    assertEquals(Set.of("11", "22"), data.table("x509_certs").keySet());
-    assertEquals("a2", new String(data.values(java.util.Map.of("x509_certs", Set.of("11"))).get("x509_certs").get("11")),
-        "the value of the newest version, read again");
-    assertTrue(data.table("nonces").isEmpty());
+    assertEquals(Set.of("11", "22"), data.liveKeys("x509_certs"));
+    java.util.Map<String, String> values = new java.util.HashMap<>();
+    data.visit(data.index(), t -> true, (t, k, v) -> values.put(t + "/" + k, new String(v)));
+    assertEquals(java.util.Map.of("x509_certs/11", "a2", "x509_certs/22", "b"), values,
+        "each live key's newest value, read again; the deleted order gone");
+    assertTrue(data.liveKeys("acme_orders").isEmpty());
     assertTrue(data.damage().isEmpty());
   }
 
@@ -46,7 +48,7 @@ class ValueLogTest {
     byte[] lastEntryCut = new VlogBytes().txn(1, "x509_certs", "11", "a")
         .entry(VlogBytes.TXN, VlogBytes.key("x509_certs", "22"), 2, "b".getBytes()).bytes();
     StepCaData data = db(lastEntryCut);
-    assertEquals(Set.of("11"), data.table("x509_certs").keySet());
+    assertEquals(Set.of("11"), data.liveKeys("x509_certs"));
     assertEquals(1, data.damage().size());
     assertTrue(data.damage().get(0).reason().contains("transaction 2 has no end"), data.damage().get(0).reason());
     assertTrue(whole.length > lastEntryCut.length);
@@ -57,7 +59,7 @@ class ValueLogTest {
     byte[] whole = new VlogBytes().txn(1, "x509_certs", "11", "a").txn(2, "x509_certs", "22", "bbbbbbbb").bytes();
     byte[] cut = Arrays.copyOf(whole, whole.length - 20);
     StepCaData data = db(cut);
-    assertEquals(Set.of("11"), data.table("x509_certs").keySet());
+    assertEquals(Set.of("11"), data.liveKeys("x509_certs"));
     ValueLog.Damage d = data.damage().get(0);
     assertTrue(d.describe().startsWith("000000.vlog at byte "), d.describe());
     assertTrue(d.reason().contains("past the end") || d.reason().contains("truncated"), d.reason());
@@ -69,7 +71,7 @@ class ValueLogTest {
     int firstTxnEnd = new VlogBytes().txn(1, "x509_certs", "11", "a").bytes().length;
     log[firstTxnEnd + 20] ^= 0x01; // inside the second transaction's first key
     StepCaData data = db(log);
-    assertEquals(Set.of("11"), data.table("x509_certs").keySet());
+    assertEquals(Set.of("11"), data.liveKeys("x509_certs"));
     assertEquals(firstTxnEnd, data.damage().get(0).offset());
     assertTrue(data.damage().get(0).reason().contains("checksum"), data.damage().get(0).reason());
   }
@@ -111,7 +113,7 @@ class ValueLogTest {
         bad[20 + r.nextInt(bad.length - 20)] = (byte) r.nextInt(256);
       }
       StepCaData data = db(bad);
-      assertTrue(data.table("x509_certs").size() <= 1);
+      assertTrue(data.liveKeys("x509_certs").size() <= 1);
     }
   }
 
