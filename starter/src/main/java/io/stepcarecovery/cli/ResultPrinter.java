@@ -43,6 +43,7 @@ final class ResultPrinter {
         out.println("  " + TerminalText.line(a.path("summary").asText()));
       }
     }
+    LossesPrinter.print(out, result.get("losses"));
     if (result.has("message")) {
       out.println(TerminalText.lines(result.get("message").asText()));
     } else if (result.has("archive")) {

@@ -2,6 +2,7 @@ package io.stepcarecovery.recovery;
 
 import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.ingress.AcmeAccountOutcome;
+import io.stepcarecovery.restore.Losses;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  *
  * @param acmeAccounts every ACME account of the configured ingresses' acme.json: what the
  *     restored CA said about it and what the recovery did (cleared, new certificate served)
+ * @param losses what the recovery undid (everything recorded after the backup) and what to do
  */
 public record RecoveryResult(
     boolean ok,
@@ -21,13 +23,5 @@ public record RecoveryResult(
     long caDowntimeMillis,
     String message,
     List<ChecklistItem> checklist,
-    List<AcmeAccountOutcome> acmeAccounts) {
-
-  /** A result without ingress ACME accounts (none configured, or the recovery stopped before). */
-  public RecoveryResult(boolean ok, String ca, String backupId, String archive, boolean rolledBack,
-      List<String> movedAside, List<String> restoredPaths, long caDowntimeMillis, String message,
-      List<ChecklistItem> checklist) {
-    this(ok, ca, backupId, archive, rolledBack, movedAside, restoredPaths, caDowntimeMillis, message,
-        checklist, List.of());
-  }
-}
+    List<AcmeAccountOutcome> acmeAccounts,
+    Losses losses) {}

@@ -13,6 +13,7 @@ import io.stepcarecovery.ingress.AcmeAccountOutcome;
 import io.stepcarecovery.probe.Platform;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
+import io.stepcarecovery.restore.LossesReport;
 import io.stepcarecovery.restore.PlannedRestore;
 import io.stepcarecovery.restore.ProcedureRun;
 import io.stepcarecovery.restore.RestoreProcedure;
@@ -63,7 +64,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       }
       return new RecoveryResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), rolledBack,
           aside, r.plan().roots(), -1, "the restored CA did not start: " + r.startFailure()
-              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist));
+              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist), List.of(),
+          LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), rolledBack, platform.ingress(),
+              r.replacedAtMillis()));
     }
 
     progress.running(ACME, ca.url());
@@ -115,8 +118,14 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       message += "; ACME accounts of the ingress not fixed: " + String.join("; ",
           broken.stream().map(AcmeAccountOutcome::summary).toList());
     }
+    // The configured ACME clients the recovery cleared and saw get a new certificate: the losses
+    // section says which clients still have to re-register by hand.
+    List<String> fixed = acmeAccounts.stream().filter(a -> a.cleared() && a.fixedOrFine())
+        .map(a -> a.ingress() + " (" + a.resolver() + ")").toList();
     return new RecoveryResult(ok && broken.isEmpty(), ca.name(), r.plan().backupId(), r.plan().archive(), false,
-        r.swap().movedAside(), r.plan().roots(), downtime, message, checklist, acmeAccounts);
+        r.swap().movedAside(), r.plan().roots(), downtime, message, checklist, acmeAccounts,
+        LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), false, platform.ingress(),
+            r.replacedAtMillis()).withFixedAcmeClients(fixed));
   }
 
   private void report(RecoveryStep step, List<ChecklistItem> items) {

@@ -44,9 +44,11 @@ public final class RestoreProcedure {
   /**
    * @param startFailure why the restored CA did not come up healthy, or null
    * @param canRollBack the live data existed and was moved aside, so it can be put back
+   * @param replacedAtMillis when the restored data replaced the live data (workflow clock): the
+   *     end of the window whose records the restore undid
    */
   public record Restored(RestorePlan plan, String tag, SwapReport swap, StopReport stop,
-      HealthReport health, String startFailure, boolean canRollBack) {}
+      HealthReport health, String startFailure, boolean canRollBack, long replacedAtMillis) {}
 
   private final Progress progress;
   private final StepNumbers steps;
@@ -138,6 +140,7 @@ public final class RestoreProcedure {
       throw e;
     }
 
+    long replacedAt = Workflow.currentTimeMillis();
     progress.running(steps.start(), where);
     try {
       StartReport start = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.START_RESTORED,
@@ -146,11 +149,11 @@ public final class RestoreProcedure {
               ActivityPlans.probe(HEALTH_TIMEOUT_SECONDS), progress.summary(steps.start(), ca.url()))
           .awaitHealthy(ca.name(), HEALTH_TIMEOUT_SECONDS);
       progress.done(steps.start(), ca.url() + "/health ok " + (health.healthyAtMillis() - start.startedAtMillis()) + " ms after start");
-      return new Restored(plan, tag, swap, stop, health, null, !swap.movedAside().isEmpty());
+      return new Restored(plan, tag, swap, stop, health, null, !swap.movedAside().isEmpty(), replacedAt);
     } catch (ActivityFailure e) {
       String why = Failures.rootMessage(e);
       progress.failed(steps.start(), "the restored CA did not come up: " + why);
-      return new Restored(plan, tag, swap, stop, null, why, !swap.movedAside().isEmpty());
+      return new Restored(plan, tag, swap, stop, null, why, !swap.movedAside().isEmpty(), replacedAt);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
  * @param rolledBack validation failed and the previous data was put back and started
  * @param movedAside where the replaced data now lies (nothing is deleted)
  * @param restoredPaths the paths the backup was written to (each the CA's own on the restoring host)
+ * @param losses what the restore undid (everything recorded after the backup) and what to do
  */
 public record RestoreResult(
     boolean ok,
@@ -19,4 +20,5 @@ public record RestoreResult(
     List<String> restoredPaths,
     long caDowntimeMillis,
     String message,
-    List<ChecklistItem> checklist) {}
+    List<ChecklistItem> checklist,
+    Losses losses) {}

@@ -12,6 +12,7 @@ import static io.stepcarecovery.restore.RestoreStep.VERIFY;
 import io.stepcarecovery.ca.CaDescription;
 import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.checklist.Checklists;
+import io.stepcarecovery.probe.Platform;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
 import io.temporal.workflow.Async;
@@ -32,8 +33,12 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
   }
 
   private RestoreResult restoreLocked(RestoreRequest request) {
-    CaDescription ca = run.describer(request.ca()).describe(request.ca());
+    // The platform, not only the CA: the losses name the configured ACME clients the restore breaks.
+    Platform platform = run.describer(request.ca()).describePlatform(request.ca());
+    CaDescription ca = platform.ca();
     RestoreProcedure.Restored r = procedure.restoreAndStart(ca, request, false);
+    Losses undone = LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), false, platform.ingress(),
+        r.replacedAtMillis());
 
     progress.running(VALIDATE, ca.url());
     List<ChecklistItem> checklist = new ArrayList<>();
@@ -59,7 +64,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.skipped(ROLLBACK, "not needed");
       return new RestoreResult(true, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "backup " + r.plan().backupId() + " restored and validated",
-          checklist);
+          checklist, undone);
     }
     String failure = r.startFailure() != null ? "the restored CA did not start: " + r.startFailure()
         : Checklists.failures(checklist);
@@ -68,20 +73,22 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.skipped(ROLLBACK, "rollback: false — restored data left in place for examination");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); restored data left in"
-              + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist);
+              + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist, undone);
     }
     if (!r.canRollBack()) {
       progress.skipped(ROLLBACK, "nothing to roll back to: no live data was there before");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); there was no previous"
-              + " data to roll back to", checklist);
+              + " data to roll back to", checklist, undone);
     }
     SwapReport back = procedure.rollback(ca, r, ROLLBACK);
     List<String> aside = new ArrayList<>(r.swap().movedAside());
     aside.addAll(back.movedAside());
     return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), true, aside,
         r.plan().roots(), downtime, "validation failed (" + failure + "); rolled back: the previous data serves again,"
-            + " the failed restore lies at " + String.join(", ", back.movedAside()), checklist);
+            + " the failed restore lies at " + String.join(", ", back.movedAside()), checklist,
+        LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), true, platform.ingress(),
+            r.replacedAtMillis()));
   }
 
   @Override
