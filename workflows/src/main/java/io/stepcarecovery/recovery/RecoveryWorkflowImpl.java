@@ -103,7 +103,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();
     return new RecoveryResult(ok, ca.name(), r.plan().backupId(), r.plan().archive(), false,
         r.swap().movedAside(), r.plan().roots(), downtime, ok ? "recovered from backup " + r.plan().backupId()
-            + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
+            + "; " + Checklists.tally(checklist) : "recovered from backup " + r.plan().backupId()
             + " with failed checks: " + Checklists.failures(checklist), checklist);
   }
 
