@@ -148,6 +148,11 @@ final class AcmeFlow {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during the ACME check", e);
+    } catch (AcmeLazyLoadingException | org.shredzone.acme4j.exception.AcmeProtocolException e) {
+      // acme4j's unchecked errors: an answer it could not read, or a lazily loaded resource's failure
+      Diagnosis d = Diagnoses.acmeDirectoryInvalid();
+      return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + "the CA's answer could not"
+          + " be used: " + CheckText.short200(String.valueOf(e.getMessage())), d.diagnosis(), d.action()), null);
     } finally {
       deactivate(account);
     }
@@ -221,10 +226,21 @@ final class AcmeFlow {
       return Http01Responder.start(listen, http.getToken(), http.getAuthorization());
     }
     if (challenge instanceof TlsAlpn01Challenge tls) {
-      KeyPair validationKey = keys.get();
+      // RSA: acme4j signs the validation certificate with SHA256withRSA whatever the key.
+      KeyPair validationKey = rsaKey();
       return TlsAlpn01Responder.start(listen, validationKey, tls.createCertificate(validationKey, id));
     }
     throw new IOException("no responder for challenge type " + challenge.getType());
+  }
+
+  private static KeyPair rsaKey() throws IOException {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("no RSA key generator for the tls-alpn-01 certificate: " + e.getMessage(), e);
+    }
   }
 
   /**
