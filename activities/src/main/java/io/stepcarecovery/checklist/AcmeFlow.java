@@ -113,6 +113,7 @@ final class AcmeFlow {
     Account account = null;
     try {
       KeyPair accountKey = keys.get();
+      due("new-account");
       try {
         account = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey).create(session);
       } catch (AcmeException e) {
@@ -125,6 +126,7 @@ final class AcmeFlow {
       }
       String identifier = acme.identifier();
       Order order;
+      due("new-order for " + identifier);
       try {
         order = account.newOrder().domain(identifier).create();
       } catch (AcmeException e) {
@@ -182,6 +184,7 @@ final class AcmeFlow {
               + (offered.isEmpty() ? "no challenge" : offered) + " for " + identifier, d.diagnosis(), d.action()), null);
         }
         Challenge challenge = found.get();
+        due(ch.type() + " for " + identifier);
         ChallengeResponder responder;
         try {
           responder = responder(challenge, listen, auth.getIdentifier());
@@ -268,6 +271,7 @@ final class AcmeFlow {
 
   private Outcome finalizeAndDownload(Order order, String identifier) throws Timeout, InterruptedException {
     KeyPair certKey = keys.get();
+    due("finalize");
     try {
       await(order, Set.of(Status.READY, Status.VALID, Status.INVALID), "order for " + identifier);
       if (order.getStatus() == Status.INVALID) {
@@ -321,6 +325,13 @@ final class AcmeFlow {
     Diagnosis d = Diagnoses.acmeFinalizeFailed(why);
     return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + stage + ": invalid, " + why,
         d.diagnosis(), d.action()), null);
+  }
+
+  /** A stage is not started once the item's budget is spent (each request has its own timeout too). */
+  private void due(String stage) throws Timeout {
+    if (!Instant.now().isBefore(deadline)) {
+      throw new Timeout(stage, "not started");
+    }
   }
 
   /** Looks at {@code r} until its status is one of {@code until}, within the item's budget. */
