@@ -40,7 +40,6 @@ import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
-import org.shredzone.acme4j.exception.AcmeServerException;
 
 /**
  * The ACME item past the directory and nonce, as a real client does it (RFC 8555): a throwaway
@@ -117,7 +116,7 @@ final class AcmeFlow {
       try {
         account = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey).create(session);
       } catch (AcmeException e) {
-        return failed("new-account", e, Diagnoses.acmeAccountFailed(problem(e)));
+        return failed("new-account", e, Diagnoses.acmeAccountFailed(AcmeProblems.of(e)));
       }
       reached.add("account");
       if (acme.identifier() == null) {
@@ -130,7 +129,7 @@ final class AcmeFlow {
       try {
         order = account.newOrder().domain(identifier).create();
       } catch (AcmeException e) {
-        return failed("new-order for " + identifier, e, Diagnoses.acmeOrderFailed(identifier, problem(e)));
+        return failed("new-order for " + identifier, e, Diagnoses.acmeOrderFailed(identifier, AcmeProblems.of(e)));
       }
       reached.add("order for " + identifier);
       AcmeChallengeConfig ch = acme.challenge();
@@ -181,7 +180,8 @@ final class AcmeFlow {
           String offered = auth.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
           Diagnosis d = Diagnoses.acmeChallengeNotOffered(ch.type(), identifier, offered);
           return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + "the CA offers "
-              + (offered.isEmpty() ? "no challenge" : offered) + " for " + identifier, d.diagnosis(), d.action()), null);
+              + (offered.isEmpty() ? "no challenge" : offered) + " for " + identifier, d.diagnosis(), d.action()),
+              null);
         }
         Challenge challenge = found.get();
         due(ch.type() + " for " + identifier);
@@ -196,10 +196,11 @@ final class AcmeFlow {
         try (responder) {
           Problem failure = validate(challenge);
           if (failure != null) {
-            Diagnosis d = Diagnoses.acmeChallengeFailed(ch.type(), identifier, listen.toString(), problem(failure));
+            Diagnosis d = Diagnoses.acmeChallengeFailed(ch.type(), identifier, listen.toString(),
+                AcmeProblems.of(failure));
             return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + ch.type()
                 + " for " + identifier + " on " + listen + ": " + challenge.getStatus().name().toLowerCase()
-                + ", " + problem(failure) + "; the responder answered " + responder.answered()
+                + ", " + AcmeProblems.of(failure) + "; the responder answered " + responder.answered()
                 + " request(s)", d.diagnosis(), d.action()), null);
           }
           await(auth, Set.of(Status.VALID, Status.INVALID), "authorization for " + identifier);
@@ -212,38 +213,26 @@ final class AcmeFlow {
         }
       } catch (AcmeException e) {
         return failed(ch.type() + " for " + identifier, e,
-            Diagnoses.acmeChallengeFailed(ch.type(), identifier, listen.toString(), problem(e)));
+            Diagnoses.acmeChallengeFailed(ch.type(), identifier, listen.toString(), AcmeProblems.of(e)));
       } catch (AcmeLazyLoadingException e) {
         AcmeException cause = e.getCause() instanceof AcmeException a ? a : new AcmeException(e.getMessage());
         return failed(ch.type() + " for " + identifier, cause,
-            Diagnoses.acmeChallengeFailed(ch.type(), identifier, listen.toString(), problem(cause)));
+            Diagnoses.acmeChallengeFailed(ch.type(), identifier, listen.toString(), AcmeProblems.of(cause)));
       }
     }
     reached.add(ch.type() + " answered on " + listen);
     return null;
   }
 
-  private ChallengeResponder responder(Challenge challenge, ListenAddress listen, Identifier id)
+  private static ChallengeResponder responder(Challenge challenge, ListenAddress listen, Identifier id)
       throws IOException {
     if (challenge instanceof Http01Challenge http) {
       return Http01Responder.start(listen, http.getToken(), http.getAuthorization());
     }
     if (challenge instanceof TlsAlpn01Challenge tls) {
-      // RSA: acme4j signs the validation certificate with SHA256withRSA whatever the key.
-      KeyPair validationKey = rsaKey();
-      return TlsAlpn01Responder.start(listen, validationKey, tls.createCertificate(validationKey, id));
+      return TlsAlpn01Responder.start(listen, tls, id);
     }
     throw new IOException("no responder for challenge type " + challenge.getType());
-  }
-
-  private static KeyPair rsaKey() throws IOException {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IOException("no RSA key generator for the tls-alpn-01 certificate: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -286,7 +275,7 @@ final class AcmeFlow {
         return orderInvalid(order, "finalize");
       }
     } catch (AcmeException e) {
-      return failed("finalize", e, Diagnoses.acmeFinalizeFailed(problem(e)));
+      return failed("finalize", e, Diagnoses.acmeFinalizeFailed(AcmeProblems.of(e)));
     }
     reached.add("finalize");
     List<X509Certificate> chain;
@@ -295,10 +284,10 @@ final class AcmeFlow {
       cert.download();
       chain = cert.getCertificateChain();
     } catch (AcmeException e) {
-      return failed("certificate download", e, Diagnoses.acmeFinalizeFailed(problem(e)));
+      return failed("certificate download", e, Diagnoses.acmeFinalizeFailed(AcmeProblems.of(e)));
     } catch (AcmeLazyLoadingException e) {
       AcmeException cause = e.getCause() instanceof AcmeException a ? a : new AcmeException(e.getMessage());
-      return failed("certificate download", cause, Diagnoses.acmeFinalizeFailed(problem(cause)));
+      return failed("certificate download", cause, Diagnoses.acmeFinalizeFailed(AcmeProblems.of(cause)));
     }
     X509Certificate leaf = chain.get(0);
     String trustedFp = Fingerprints.of(roots.get(0));
@@ -321,7 +310,7 @@ final class AcmeFlow {
   }
 
   private Outcome orderInvalid(Order order, String stage) {
-    String why = order.getError().map(AcmeFlow::problem).orElse("order invalid, no error given");
+    String why = order.getError().map(AcmeProblems::of).orElse("order invalid, no error given");
     Diagnosis d = Diagnoses.acmeFinalizeFailed(why);
     return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + stage + ": invalid, " + why,
         d.diagnosis(), d.action()), null);
@@ -344,7 +333,10 @@ final class AcmeFlow {
     }
   }
 
-  /** Sleeps as the CA asks (Retry-After), at least {@link #POLL_MIN}, at most {@link #POLL_MAX}, never past the deadline. */
+  /**
+   * Sleeps as the CA asks (Retry-After), at least {@link #POLL_MIN}, at most {@link #POLL_MAX},
+   * never past the deadline.
+   */
   private void pause(Optional<Instant> retryAfter, String stage, Status status)
       throws Timeout, InterruptedException {
     Instant now = Instant.now();
@@ -359,9 +351,11 @@ final class AcmeFlow {
 
   private Outcome failed(String stage, AcmeException e, Diagnosis d) {
     if (e instanceof AcmeNetworkException && e.getCause() instanceof IOException io) {
-      return new Outcome(CaSide.connectionFailure(SERVICE_STATUS, AcmeCheck.ACME, ca, roots, sofar() + stage, io), null);
+      return new Outcome(CaSide.connectionFailure(SERVICE_STATUS, AcmeCheck.ACME, ca, roots, sofar() + stage, io),
+          null);
     }
-    return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + stage + " failed: " + problem(e),
+    return new Outcome(ChecklistItem.failed(SERVICE_STATUS, AcmeCheck.ACME, sofar() + stage + " failed: "
+        + AcmeProblems.of(e),
         d.diagnosis(), d.action()), null);
   }
 
@@ -380,28 +374,6 @@ final class AcmeFlow {
 
   private long elapsedMs() {
     return Duration.between(start, Instant.now()).toMillis();
-  }
-
-  /** The CA's problem document as "type: detail" (RFC 8555 section 6.7); step-ca's own words. */
-  static String problem(AcmeException e) {
-    if (e instanceof AcmeServerException s && s.getProblem() != null) {
-      return problem(s.getProblem());
-    }
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + CheckText.short200(m));
-  }
-
-  static String problem(Problem p) {
-    String type;
-    try {
-      type = p.getType() == null ? "no problem type" : p.getType().toString();
-    } catch (RuntimeException e) {
-      type = "no problem type";
-    }
-    String detail = p.getDetail().map(d -> ": \"" + CheckText.short200(d) + "\"").orElse("");
-    String sub = p.getSubProblems().isEmpty() ? "" : " (" + p.getSubProblems().stream().map(AcmeFlow::problem)
-        .collect(Collectors.joining("; ")) + ")";
-    return type + detail + sub;
   }
 
   /** The throwaway account is of no use after the check: the CA should not keep it usable. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +14,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.shredzone.acme4j.Identifier;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 
 /**
  * tls-alpn-01 (RFC 8737): a TLS listener that completes a handshake only for ALPN "acme-tls/1",
@@ -31,10 +34,17 @@ final class TlsAlpn01Responder implements ChallengeResponder {
     this.acceptor.setDaemon(true);
   }
 
-  static TlsAlpn01Responder start(ListenAddress listen, KeyPair key, X509Certificate validationCert)
+  /** Binds {@code listen} and answers {@code challenge} for {@code id} until closed. */
+  static TlsAlpn01Responder start(ListenAddress listen, TlsAlpn01Challenge challenge, Identifier id)
       throws IOException {
     SSLContext ctx;
     try {
+      // RSA: acme4j signs the validation certificate with SHA256withRSA whatever the key. The key
+      // lives only as long as this responder.
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      KeyPair key = g.generateKeyPair();
+      X509Certificate validationCert = challenge.createCertificate(key, id);
       char[] none = new char[0];
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
