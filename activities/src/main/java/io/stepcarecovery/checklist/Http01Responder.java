@@ -42,12 +42,13 @@ final class Http01Responder implements ChallengeResponder {
           exchange.sendResponseHeaders(404, -1);
           return;
         }
+        // Counted before the answer leaves: whoever reads the count after the CA decided sees it.
+        responder.answered.incrementAndGet();
         exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
-        responder.answered.incrementAndGet();
       } finally {
         exchange.close();
       }
