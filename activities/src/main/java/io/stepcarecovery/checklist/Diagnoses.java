@@ -144,6 +144,55 @@ public final class Diagnoses {
             + " provisioner is of type ACME");
   }
 
+  // ------------------------------------------------------------------ the ACME flow (account, order, challenge, finalize)
+  // The CA's problem is quoted as "type: detail" (RFC 8555 section 6.7); a problem never holds a key.
+
+  public static Diagnosis acmeAccountFailed(String problem) {
+    return new Diagnosis("ACME failing: the CA refused a new account (" + problem + ")",
+        "Read the CA log at the time of the check (new-account); check the ACME provisioner's options in"
+            + " ca.json and that the CA can write its database");
+  }
+
+  public static Diagnosis acmeOrderFailed(String identifier, String problem) {
+    return new Diagnosis("ACME failing: the CA refused an order for " + identifier + " (" + problem + ")",
+        "Read the CA log (new-order); check that the ACME provisioner's policy and claims in ca.json allow "
+            + identifier + ", or set acme.identifier to a name it may issue for");
+  }
+
+  public static Diagnosis acmeChallengeNotOffered(String type, String identifier, String offered) {
+    return new Diagnosis("ACME failing: the CA does not offer " + type + " for " + identifier
+        + " (it offers " + (offered.isEmpty() ? "none" : offered) + ")",
+        "Set acme.challenge.type to one the CA offers, or enable " + type + " on the ACME provisioner in ca.json");
+  }
+
+  public static Diagnosis acmeResponderUnavailable(String listen, String message) {
+    return new Diagnosis("The ACME check could not answer the challenge: it cannot listen on " + listen
+        + " (" + message + ")",
+        "Free " + listen + " (ss -ltnp shows who holds it), run the worker with the right to bind it (ports"
+            + " below 1024 need root or CAP_NET_BIND_SERVICE), or change acme.challenge.listen");
+  }
+
+  /** The CA could not validate the identifier against the check's own responder. */
+  public static Diagnosis acmeChallengeFailed(String type, String identifier, String listen, String problem) {
+    int port = "tls-alpn-01".equals(type) ? 443 : 80;
+    return new Diagnosis("ACME challenge failed: the CA could not validate " + identifier + " by " + type
+        + " against this check's responder on " + listen + " (" + problem + ")",
+        "On the CA host, " + identifier + " must resolve to the address of " + listen + " and port " + port
+            + " there must reach it (firewall, another server on the port, a proxy in between); fix that, or"
+            + " set acme.identifier and acme.challenge.listen to a name and address the CA reaches");
+  }
+
+  public static Diagnosis acmeFinalizeFailed(String problem) {
+    return new Diagnosis("ACME finalize failed: the CA validated the order but did not issue (" + problem + ")",
+        "Read the CA log (finalize); check the ACME provisioner's template and claims in ca.json and that the"
+            + " CA can sign (intermediate key and password)");
+  }
+
+  public static Diagnosis acmeTimedOut(String stage, long seconds, String status) {
+    return new Diagnosis("ACME " + stage + " did not finish within " + seconds + " s (status still " + status + ")",
+        "Read the CA log for the order; a CA under load or with a slow database answers late; run verify again");
+  }
+
   public static Diagnosis intermediateExpired() {
     return new Diagnosis("Intermediate CA expired",
         "Renew the intermediate certificate (sign a new one with the root), or restore the backup that"

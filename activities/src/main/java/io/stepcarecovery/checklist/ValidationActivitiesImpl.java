@@ -2,7 +2,9 @@ package io.stepcarecovery.checklist;
 
 import io.stepcarecovery.ActivityErrors;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
+import java.security.KeyPair;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The runbook's validation checklist as a client machine sees it (shared task queue), one class
@@ -12,14 +14,24 @@ import java.util.List;
  */
 public class ValidationActivitiesImpl implements ValidationActivities {
   private final StepcaRecoveryConfig config;
+  private final Supplier<KeyPair> acmeKeys;
 
   public ValidationActivitiesImpl(StepcaRecoveryConfig config) {
+    this(config, AcmeFlow.FRESH_KEYS);
+  }
+
+  /**
+   * @param acmeKeys where the ACME check's throwaway keys come from (each call a new pair, kept in
+   *     memory only); tests pass a recorder of fresh pairs to prove no key reaches a history
+   */
+  public ValidationActivitiesImpl(StepcaRecoveryConfig config, Supplier<KeyPair> acmeKeys) {
     this.config = config;
+    this.acmeKeys = acmeKeys;
   }
 
   @Override
   public List<ChecklistItem> checkAcme(String ca) {
-    return ActivityErrors.run(() -> List.of(AcmeCheck.check(config.ca(ca))));
+    return ActivityErrors.run(() -> List.of(AcmeCheck.check(config.ca(ca), acmeKeys)));
   }
 
   @Override

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stepcarecovery.config.StepcaRecoveryConfig.AcmeChallengeConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.AcmeConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.IngressConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.RunRecordsConfig;
@@ -38,6 +40,11 @@ public final class ConfigLoader {
       // silently winning would hide it.
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Set<String> SERVICE_TYPES = Set.of("systemd", "docker", "command");
+  private static final Set<String> ACME_CHALLENGES =
+      Set.of(AcmeChallengeConfig.HTTP_01, AcmeChallengeConfig.TLS_ALPN_01);
+  /** Labels of letters, digits and inner hyphens: what an ACME CA accepts as a dns identifier. */
+  private static final java.util.regex.Pattern DNS_NAME = java.util.regex.Pattern.compile(
+      "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
   private ConfigLoader() {}
 
@@ -132,6 +139,9 @@ public final class ConfigLoader {
       }
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
+      }
+      if (ca.acme() != null) {
+        p.acme(k + ".acme", ca.acme());
       }
       if (ca.issuance() != null) {
         p.name(k + ".issuance.provisioner", ca.issuance().provisioner());
@@ -273,6 +283,31 @@ public final class ConfigLoader {
     void absoluteIfSet(String key, Path value) {
       if (value != null) {
         absolute(key, value);
+      }
+    }
+
+    void acme(String key, AcmeConfig a) {
+      name(key + ".provisioner", a.provisioner());
+      if (a.identifier() != null && !DNS_NAME.matcher(a.identifier()).matches()) {
+        fail(key + ".identifier", "a DNS name the CA can resolve to the challenge responder, e.g. localhost"
+            + " or acme-check.internal, got '" + a.identifier() + "'");
+      }
+      AcmeChallengeConfig ch = a.challenge();
+      if (ch == null) {
+        return;
+      }
+      if (a.identifier() == null) {
+        fail(key + ".identifier", "a DNS name to order a certificate for: acme.challenge is set, and the"
+            + " challenge is answered for this name");
+      }
+      if (ch.type() == null || !ACME_CHALLENGES.contains(ch.type())) {
+        fail(key + ".challenge.type", "one of " + String.join(", ", ACME_CHALLENGES.stream().sorted().toList())
+            + (ch.type() == null ? "" : ", got '" + ch.type() + "'"));
+      }
+      if (ListenAddress.parse(ch.listen()) == null) {
+        fail(key + ".challenge.listen", "host:port the check's responder binds, e.g. 127.0.0.1:"
+            + (AcmeChallengeConfig.TLS_ALPN_01.equals(ch.type()) ? "443" : "80") + " ([::1]:80 for IPv6)"
+            + (ch.listen() == null ? "" : ", got '" + ch.listen() + "'"));
       }
     }
 

@@ -144,7 +144,36 @@ public record StepcaRecoveryConfig(
       String restart,
       Path log) {}
 
-  public record AcmeConfig(String provisioner) {}
+  /**
+   * The checklist's ACME item: which provisioner, and what a real order tests.
+   *
+   * @param provisioner the ACME provisioner's name in ca.json (its directory is
+   *     {@code <url>/acme/<provisioner>/directory})
+   * @param identifier the DNS name the check orders a certificate for; unset: the check stops
+   *     after creating an account (and says so)
+   * @param challenge how the check answers the CA's challenge for {@code identifier}; unset: the
+   *     check stops after creating the order (and says so: not a full pass)
+   */
+  public record AcmeConfig(String provisioner, String identifier, AcmeChallengeConfig challenge) {
+    public AcmeConfig(String provisioner) {
+      this(provisioner, null, null);
+    }
+  }
+
+  /**
+   * The challenge the ACME check answers itself, with a responder it runs only for the order's
+   * duration.
+   *
+   * @param type {@code http-01} (the CA fetches http://IDENTIFIER/.well-known/acme-challenge/TOKEN,
+   *     port 80) or {@code tls-alpn-01} (the CA connects to IDENTIFIER port 443 with ALPN acme-tls/1)
+   * @param listen host:port the responder binds, e.g. 127.0.0.1:80: the address the CA reaches
+   *     when it resolves the identifier (port 80 for http-01, 443 for tls-alpn-01, unless
+   *     something forwards to it)
+   */
+  public record AcmeChallengeConfig(String type, String listen) {
+    public static final String HTTP_01 = "http-01";
+    public static final String TLS_ALPN_01 = "tls-alpn-01";
+  }
 
   public record IssuanceConfig(String provisioner, Path passwordFile, String subject) {}
 

@@ -1,5 +1,6 @@
 package io.stepcarecovery.ingress;
 
+import io.stepcarecovery.probe.RootTrustingAcmeProvider;
 import io.stepcarecovery.ingress.TraefikAcmeJson.Account;
 import java.net.InetAddress;
 import java.net.URI;

@@ -48,7 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
         throw e;
       }
       boolean ok = Checklists.allPassed(items);
-      record.end(items.stream().filter(i -> !i.isFailed()).count() + " of " + items.size() + " checks passed");
+      record.end(Checklists.tally(items));
       if (common.json) {
         ObjectNode doc = Output.JSON.createObjectNode();
         doc.put("ok", ok);

@@ -4,10 +4,13 @@ package io.stepcarecovery.checklist;
  * One line of the runbook's validation checklist, checked for real.
  *
  * @param group Service Status, Trust or Platform (the runbook's grouping)
- * @param status passed, failed or skipped
+ * @param status passed, failed, skipped, or partial: the check ran without finding a problem but
+ *     could not test all it names (e.g. ACME without a challenge address: directory, account and
+ *     order, no certificate). A partial item is not a failure and never counted as passed.
  * @param detail what was observed (a measurement, an answer), never a secret
- * @param diagnosis for a failed item: the likely cause (the runbook's failure-mode table)
- * @param action for a failed item: what to do about it
+ * @param diagnosis for a failed item: the likely cause (the runbook's failure-mode table); for a
+ *     partial item: what was not tested
+ * @param action for a failed item: what to do about it; for a partial item: how to test it all
  */
 public record ChecklistItem(String group, String item, String status, String detail, String diagnosis,
     String action) {
@@ -18,6 +21,7 @@ public record ChecklistItem(String group, String item, String status, String det
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
   public static final String SKIPPED = "skipped";
+  public static final String PARTIAL = "partial";
 
   public static ChecklistItem passed(String group, String item, String detail) {
     return new ChecklistItem(group, item, PASSED, detail, null, null);
@@ -29,6 +33,20 @@ public record ChecklistItem(String group, String item, String status, String det
 
   public static ChecklistItem skipped(String group, String item, String detail) {
     return new ChecklistItem(group, item, SKIPPED, detail, null, null);
+  }
+
+  public static ChecklistItem partial(String group, String item, String detail, String untested, String action) {
+    return new ChecklistItem(group, item, PARTIAL, detail, untested, action);
+  }
+
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isPassed() {
+    return PASSED.equals(status);
+  }
+
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isPartial() {
+    return PARTIAL.equals(status);
   }
 
   @com.fasterxml.jackson.annotation.JsonIgnore

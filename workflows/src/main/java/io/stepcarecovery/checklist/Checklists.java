@@ -75,8 +75,38 @@ public final class Checklists {
     return sorted;
   }
 
+  /**
+   * No item failed: what decides a run's ok (a partial item found no problem, so it neither fails a
+   * recovery nor rolls a restore back). Say what passed with {@link #tally}, never "all passed".
+   */
   public static boolean allPassed(List<ChecklistItem> items) {
     return items.stream().noneMatch(ChecklistItem::isFailed);
+  }
+
+  /**
+   * "All 9 checks passed" only when each one did; else what there is: "8 of 9 checks passed, 1
+   * partly tested (ACME endpoint reachable)", "… 1 skipped", "… 1 FAILED". Partial and skipped
+   * items are never counted as passed.
+   */
+  public static String tally(List<ChecklistItem> items) {
+    long passed = items.stream().filter(ChecklistItem::isPassed).count();
+    if (passed == items.size()) {
+      return "All " + passed + " checks passed";
+    }
+    StringBuilder sb = new StringBuilder().append(passed).append(" of ").append(items.size()).append(" checks passed");
+    List<String> partial = items.stream().filter(ChecklistItem::isPartial).map(ChecklistItem::item).toList();
+    if (!partial.isEmpty()) {
+      sb.append(", ").append(partial.size()).append(" partly tested (").append(String.join(", ", partial)).append(')');
+    }
+    long skipped = items.stream().filter(i -> ChecklistItem.SKIPPED.equals(i.status())).count();
+    if (skipped > 0) {
+      sb.append(", ").append(skipped).append(" skipped");
+    }
+    long failed = items.stream().filter(ChecklistItem::isFailed).count();
+    if (failed > 0) {
+      sb.append(", ").append(failed).append(" FAILED");
+    }
+    return sb.toString();
   }
 
   public static String failures(List<ChecklistItem> items) {

@@ -106,7 +106,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     List<AcmeAccountOutcome> broken = acmeAccounts.stream().filter(a -> !a.fixedOrFine()).toList();
     long downtime = r.health().healthyAtMillis() - r.stop().requestedAtMillis();
     String message = ok ? "recovered from backup " + r.plan().backupId()
-        + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
+        + "; " + Checklists.tally(checklist) : "recovered from backup " + r.plan().backupId()
         + " with failed checks: " + Checklists.failures(checklist);
     if (ingress.failure() != null && acmeAccounts.isEmpty() && platform.ingress().stream()
         .anyMatch(Platform.Ingress::hasAcmeJson)) {

@@ -60,7 +60,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
     boolean ok = r.startFailure() == null && Checklists.allPassed(checklist);
     long downtime = r.health() == null ? -1 : r.health().healthyAtMillis() - r.stop().requestedAtMillis();
     if (ok) {
-      progress.done(VALIDATE, "all " + checklist.size() + " checks passed");
+      progress.done(VALIDATE, Checklists.tally(checklist));
       progress.skipped(ROLLBACK, "not needed");
       return new RestoreResult(true, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "backup " + r.plan().backupId() + " restored and validated",

@@ -32,7 +32,7 @@ public class VerifyWorkflowImpl implements VerifyWorkflow {
     items.addAll(Checklists.issuance(ca, "Test issuance · " + ca.url()));
     items.addAll(Checklists.services(ca, platform.services(), "Application HTTPS"));
     List<ChecklistItem> ordered = Checklists.ordered(items);
-    Workflow.setCurrentDetails(Checklists.allPassed(ordered) ? "All " + ordered.size() + " checks passed"
+    Workflow.setCurrentDetails(Checklists.allPassed(ordered) ? Checklists.tally(ordered)
         : "Failed: " + Checklists.failures(ordered));
     return ordered;
   }
