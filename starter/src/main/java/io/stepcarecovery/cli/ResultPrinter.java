@@ -35,6 +35,9 @@ final class ResultPrinter {
       out.println();
       ChecklistPrinter.print(out, Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)));
     }
+    if (result.hasNonNull("source") && !"local".equals(result.get("source").asText())) {
+      out.println(TerminalText.line("Restored from " + result.get("source").asText()));
+    }
     JsonNode accounts = result.get("acmeAccounts");
     if (accounts != null && accounts.isArray() && !accounts.isEmpty()) {
       // One line per ACME account of a configured ingress: what the restored CA said, what was done.

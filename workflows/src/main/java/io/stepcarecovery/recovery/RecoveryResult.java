@@ -11,6 +11,7 @@ import java.util.List;
  * @param acmeAccounts every ACME account of the configured ingresses' acme.json: what the
  *     restored CA said about it and what the recovery did (cleared, new certificate served)
  * @param losses what the recovery undid (everything recorded after the backup) and what to do
+ * @param source where the backup came from: "local", or the off-host copy's URI
  */
 public record RecoveryResult(
     boolean ok,
@@ -24,4 +25,5 @@ public record RecoveryResult(
     String message,
     List<ChecklistItem> checklist,
     List<AcmeAccountOutcome> acmeAccounts,
-    Losses losses) {}
+    Losses losses,
+    String source) {}

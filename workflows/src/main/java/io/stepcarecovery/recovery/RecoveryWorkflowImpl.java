@@ -66,7 +66,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
           aside, r.plan().roots(), -1, "the restored CA did not start: " + r.startFailure()
               + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist), List.of(),
           LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), rolledBack, platform.ingress(),
-              r.replacedAtMillis()));
+              r.replacedAtMillis()), r.source());
     }
 
     progress.running(ACME, ca.url());
@@ -125,7 +125,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return new RecoveryResult(ok && broken.isEmpty(), ca.name(), r.plan().backupId(), r.plan().archive(), false,
         r.swap().movedAside(), r.plan().roots(), downtime, message, checklist, acmeAccounts,
         LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), false, platform.ingress(),
-            r.replacedAtMillis()).withFixedAcmeClients(fixed));
+            r.replacedAtMillis()).withFixedAcmeClients(fixed), r.source());
   }
 
   private void report(RecoveryStep step, List<ChecklistItem> items) {

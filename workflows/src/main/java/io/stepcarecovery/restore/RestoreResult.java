@@ -9,6 +9,7 @@ import java.util.List;
  * @param movedAside where the replaced data now lies (nothing is deleted)
  * @param restoredPaths the paths the backup was written to (each the CA's own on the restoring host)
  * @param losses what the restore undid (everything recorded after the backup) and what to do
+ * @param source where the backup came from: "local", or the off-host copy's URI
  */
 public record RestoreResult(
     boolean ok,
@@ -21,4 +22,5 @@ public record RestoreResult(
     long caDowntimeMillis,
     String message,
     List<ChecklistItem> checklist,
-    Losses losses) {}
+    Losses losses,
+    String source) {}

@@ -64,7 +64,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.skipped(ROLLBACK, "not needed");
       return new RestoreResult(true, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "backup " + r.plan().backupId() + " restored and validated",
-          checklist, undone);
+          checklist, undone, r.source());
     }
     String failure = r.startFailure() != null ? "the restored CA did not start: " + r.startFailure()
         : Checklists.failures(checklist);
@@ -73,13 +73,13 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.skipped(ROLLBACK, "rollback: false — restored data left in place for examination");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); restored data left in"
-              + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist, undone);
+              + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist, undone, r.source());
     }
     if (!r.canRollBack()) {
       progress.skipped(ROLLBACK, "nothing to roll back to: no live data was there before");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); there was no previous"
-              + " data to roll back to", checklist, undone);
+              + " data to roll back to", checklist, undone, r.source());
     }
     SwapReport back = procedure.rollback(ca, r, ROLLBACK);
     List<String> aside = new ArrayList<>(r.swap().movedAside());
@@ -88,7 +88,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         r.plan().roots(), downtime, "validation failed (" + failure + "); rolled back: the previous data serves again,"
             + " the failed restore lies at " + String.join(", ", back.movedAside()), checklist,
         LossesReport.compose(ca, r.plan(), r.tag(), r.swap().movedAside(), true, platform.ingress(),
-            r.replacedAtMillis()));
+            r.replacedAtMillis()), r.source());
   }
 
   @Override
