@@ -1,5 +1,6 @@
 package io.stepcarecovery.config;
 
+import io.stepcarecovery.retention.KeepPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -156,18 +157,23 @@ public record StepcaRecoveryConfig(
    * {@code verifyWith}: the matching public key(s) on the restoring host, which then restores only
    * archives signed by them.
    */
-  public record BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey,
+  public record BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey,
       Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith) {
     public BackupsConfig(Path store, Integer keep) {
       this(store, keep, null, null, null);
     }
 
     public BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey, Path decryptPassphraseFile) {
+      this(store, keep == null ? null : KeepPolicy.lastN(keep), encryptTo, decryptKey, decryptPassphraseFile);
+    }
+
+    public BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey, Path decryptPassphraseFile) {
       this(store, keep, encryptTo, decryptKey, decryptPassphraseFile, null, null, null);
     }
 
-    public int keepOrDefault() {
-      return keep == null ? 14 : keep;
+    /** The retention policy: {@code keep} as configured (an integer N is {@code {last: N}}), else the 14 newest. */
+    public KeepPolicy keepOrDefault() {
+      return keep == null ? KeepPolicy.DEFAULT : keep;
     }
   }
 
