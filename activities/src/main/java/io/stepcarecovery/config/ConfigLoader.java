@@ -132,6 +132,18 @@ public final class ConfigLoader {
         p.fail(k + ".backups.signPassphraseFile", "to be set only with backups.signWith (the"
             + " private key it unlocks)");
       }
+      Set<String> uris = new HashSet<>();
+      List<CopyConfig> copies = ca.backups().copiesOrEmpty();
+      for (int j = 0; j < copies.size(); j++) {
+        String ck = k + ".backups.copies[" + j + "]";
+        if (copies.get(j) == null) {
+          p.fail(ck, "a map with one of sftp, s3 or restic");
+        }
+        copies.get(j).check(source, ck);
+        if (!uris.add(copies.get(j).uri())) {
+          p.fail(ck, "a store not listed before, " + copies.get(j).uri() + " is given twice");
+        }
+      }
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
       }

@@ -155,10 +155,21 @@ public record StepcaRecoveryConfig(
    * matching private key, configured on the restoring host only. {@code signWith} (and its
    * passphrase file): an OpenPGP private key on the CA host that signs every archive;
    * {@code verifyWith}: the matching public key(s) on the restoring host, which then restores only
-   * archives signed by them.
+   * archives signed by them. {@code copies}: off-host stores every backup is also written to
+   * (SFTP, S3, restic), after the CA is started again.
    */
   public record BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey,
-      Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith) {
+      Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith,
+      List<CopyConfig> copies) {
+    public BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey,
+        Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith) {
+      this(store, keep, encryptTo, decryptKey, decryptPassphraseFile, signWith, signPassphraseFile, verifyWith, null);
+    }
+
+    public List<CopyConfig> copiesOrEmpty() {
+      return copies == null ? List.of() : copies;
+    }
+
     public BackupsConfig(Path store, Integer keep) {
       this(store, keep, null, null, null);
     }
