@@ -122,8 +122,12 @@ public final class ResticStore implements OffsiteStore {
           "--tag", "backup=" + b.backupId(), "--time", resticTime(Instant.parse(b.record().createdAt()))));
       latest().ifPresent(parent -> args.addAll(List.of("--parent", parent.id())));
       args.addAll(List.of(SNAPSHOT, MANIFEST, RECORD));
-      String id = summary(restic.run(source, LONG, progress, args));
-      Snap made = new Snap(id, b.backupId(), Instant.parse(b.record().createdAt()));
+      String shortId = summary(restic.run(source, LONG, progress, args));
+      // Reported and used by its full id, as restic snapshots lists it.
+      Snap made = snapshotsOf(b.backupId()).stream().filter(s -> s.id().startsWith(shortId)).findFirst()
+          .orElseThrow(() -> new IOException("restic backup on " + uri() + " made snapshot " + shortId
+              + " but restic snapshots does not list it"));
+      String id = made.id();
       try {
         check(made, progress);
       } catch (UnsafeArchiveException e) {
