@@ -236,6 +236,44 @@ public final class BackupStore {
     return here(record, target);
   }
 
+  /** The record file of a listed backup ({@code <id>.json}), as stored. */
+  public Path recordFile(String backupId) {
+    return record(backupId);
+  }
+
+  /**
+   * Places a backup fetched from an off-host copy into this store, the way {@link #publish}
+   * does: archive (and signature) first, the record last, so it lists only when complete. The
+   * caller checked the archive against the record's SHA-256; a restore verifies it in full before
+   * trusting it, as it does every local backup.
+   *
+   * @param fetched the copy's record; its archive a downloaded file beside {@code signature}
+   */
+  public StoredBackup adopt(StoredBackup fetched, Path signature) {
+    boolean encrypted = fetched.encryptedTo() != null;
+    Path target = archive(fetched.backupId(), encrypted);
+    try {
+      Files.move(Path.of(fetched.archive()), target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+      if (signature != null && Files.exists(signature)) {
+        Files.move(signature, BackupSignature.of(target), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(BackupSignature.of(target)); // a stale one would not be this archive's
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot place the fetched backup " + fetched.backupId() + " in " + dir + ": "
+          + e.getMessage(), e);
+    }
+    StoredBackup record = new StoredBackup(fetched.backupId(), ca, target.getFileName().toString(),
+        fetched.sha256(), fetched.sizeBytes(), fetched.createdAt(), fetched.reason(), fetched.dbType(),
+        fetched.rootFingerprint(), fetched.intermediateFingerprint(), fetched.roots(), fetched.encryptedTo(),
+        fetched.signedBy());
+    writeRecord(record);
+    return here(record, target);
+  }
+
   /** A record as this host sees it: its archive's path in the store as mounted here. */
   private static StoredBackup here(StoredBackup b, Path archive) {
     return new StoredBackup(b.backupId(), b.ca(), archive.toString(), b.sha256(), b.sizeBytes(),
