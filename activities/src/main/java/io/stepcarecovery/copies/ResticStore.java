@@ -347,16 +347,20 @@ public final class ResticStore implements OffsiteStore {
       }
       Path archive = dir.resolve(backupId + ".tar.gz");
       Path partial = dir.resolve("." + backupId + ".tar.gz.partial");
-      ArchiveWriter.write(stage.resolve(SNAPSHOT), m, partial, progress);
-      // The archive's own checks on what was written, then its files against the backup's manifest.
-      ArchiveReader.Verified v = ArchiveReader.read(partial, ArchiveReader.Limits.DEFAULT, null, progress);
-      String differs = SnapshotFiles.difference(m, v.manifest());
-      if (differs != null) {
-        Files.deleteIfExists(partial);
-        throw new UnsafeArchiveException(where + ": the restored files do not match the backup's manifest ("
-            + differs + "): refused; use another backup or store");
+      ArchiveReader.Verified v;
+      try {
+        ArchiveWriter.write(stage.resolve(SNAPSHOT), m, partial, progress);
+        // The archive's own checks on what was written, then its files against the backup's manifest.
+        v = ArchiveReader.read(partial, ArchiveReader.Limits.DEFAULT, null, progress);
+        String differs = SnapshotFiles.difference(m, v.manifest());
+        if (differs != null) {
+          throw new UnsafeArchiveException(where + ": the restored files do not match the backup's manifest ("
+              + differs + "): refused; use another backup or store");
+        }
+        Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial); // refused: nothing of it is left to restore
       }
-      Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       StoredBackup here = new StoredBackup(backupId, ca, archive.getFileName().toString(), v.sha256(),
           v.sizeBytes(), record.createdAt(), record.reason(), record.dbType(), record.rootFingerprint(),
           record.intermediateFingerprint(), record.roots(), null, null);

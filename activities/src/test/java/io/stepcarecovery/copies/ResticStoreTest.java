@@ -201,6 +201,22 @@ class ResticStoreTest {
     }
   }
 
+  /** restic's own forget with the policy: dry run changes nothing, the real one removes exactly that. */
+  @Test
+  @Order(5)
+  void retentionOnTheRepositoryIsResticForgetWithThePolicy() throws Exception {
+    try (ResticStore store = (ResticStore) ResticStore.open("lab", restic)) {
+      List<String> all = store.list().stream().map(StoredBackup::backupId).toList();
+      assertEquals(11, all.size(), all.toString());
+      List<String> would = store.forget(io.stepcarecovery.retention.KeepPolicy.lastN(3), true);
+      assertEquals(all.subList(3, 11), would, "the 8 oldest would go, newest first");
+      assertEquals(11, JSON.readTree(resticCli("snapshots", "--json")).size(), "a dry run removes nothing");
+      assertEquals(would, store.forget(io.stepcarecovery.retention.KeepPolicy.lastN(3), false));
+      assertEquals(all.subList(0, 3), store.list().stream().map(StoredBackup::backupId).toList());
+      resticCli("check"); // pruned, and the repository is sound
+    }
+  }
+
   static long rawData() throws Exception {
     return JSON.readTree(resticCli("stats", "--mode", "raw-data", "--json")).get("total_size").asLong();
   }
