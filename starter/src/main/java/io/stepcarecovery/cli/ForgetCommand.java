@@ -52,8 +52,9 @@ final class ForgetCommand implements Callable<Integer> {
     // Dry run and the real run make one decision (future-dated records neither count nor go).
     Retention.Decision decision = local.retention(policy, null);
     List<String> gone = dryRun ? decision.removedIds() : local.prune(policy, null);
+    List<String> future = local.futureDated();
     List<String> kept = dryRun ? decision.keptIds()
-        : local.list().stream().map(b -> b.backupId()).filter(id -> !local.futureDated().contains(id)).toList();
+        : local.list().stream().map(StoredBackup::backupId).filter(id -> !future.contains(id)).toList();
     List<StoreResult> results = new ArrayList<>();
     results.add(new StoreResult("local store " + local.dir(), local.dir().toUri().toString(), kept, gone, null));
     for (CopyConfig copy : c.backups().copiesOrEmpty()) {
