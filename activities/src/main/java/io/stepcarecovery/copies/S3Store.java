@@ -75,7 +75,7 @@ public final class S3Store implements OffsiteStore {
     return b.build();
   }
 
-  private static AwsCredentialsProvider credentials(CopyConfig.S3 c) {
+  static AwsCredentialsProvider credentials(CopyConfig.S3 c) {
     if (c.credentialsFile() == null) {
       return DefaultCredentialsProvider.builder().build();
     }
