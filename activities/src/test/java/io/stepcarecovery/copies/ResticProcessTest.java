@@ -28,6 +28,35 @@ class ResticProcessTest {
     assertThrows(CopyException.class, () -> ResticProcess.environmentFile(env));
   }
 
+  /**
+   * A repository server that accepts the connection and never answers: restic waits. The
+   * activity's cancellation (its heartbeat throws) ends the wait at once and kills restic.
+   * Needs restic installed (lab/install).
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("lab")
+  void aCancelledCommandKillsRestic() throws Exception {
+    Path pass = tmp.resolve("pass");
+    Files.writeString(pass, "pw\n");
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String repo = "rest:http://127.0.0.1:" + silent.getLocalPort() + "/cancel-test-" + System.nanoTime() + "/";
+      ResticProcess restic = new ResticProcess(new CopyConfig.Restic(repo, pass, null));
+      long[] calls = {0};
+      long t0 = System.nanoTime();
+      RuntimeException e = assertThrows(RuntimeException.class, () -> restic.run(null, java.time.Duration.ofMinutes(10),
+          n -> {
+            if (++calls[0] >= 2) {
+              throw new IllegalStateException("cancelled");
+            }
+          }, java.util.List.of("snapshots", "--json")));
+      assertEquals("cancelled", e.getMessage());
+      assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "ended within seconds of the cancel");
+      String repoName = repo.substring(repo.lastIndexOf("cancel-test"));
+      assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains("restic")
+          && p.info().commandLine().orElse("").contains(repoName)), "no restic process is left");
+    }
+  }
+
   @Test
   void anUnreadablePasswordFileIsNamedBeforeResticRuns() {
     CopyConfig.Restic c = new CopyConfig.Restic(tmp.resolve("repo").toString(), tmp.resolve("missing.pass"), null);
