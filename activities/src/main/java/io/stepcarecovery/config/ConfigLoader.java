@@ -120,8 +120,10 @@ public final class ConfigLoader {
         p.fail(k + ".backups", "a map with 'store' (an absolute directory) and optional 'keep'");
       }
       p.absolute(k + ".backups.store", ca.backups().store());
-      if (ca.backups().keep() != null && ca.backups().keep() < 1) {
-        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1");
+      if (ca.backups().keep() != null && ca.backups().keep().problem() != null) {
+        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1, or restic's policy"
+            + " {last, daily, weekly, monthly, yearly} (counts, at least one above 0): "
+            + ca.backups().keep().problem());
       }
       p.absoluteIfSet(k + ".backups.encryptTo", ca.backups().encryptTo());
       p.absoluteIfSet(k + ".backups.decryptKey", ca.backups().decryptKey());
@@ -248,6 +250,10 @@ public final class ConfigLoader {
   private static String kind(Class<?> type) {
     if (type == null) {
       return "another type";
+    }
+    if (type == io.stepcarecovery.retention.KeepPolicy.class) {
+      return "a whole number (the newest N) or restic's policy, a map of counts {last, daily, weekly,"
+          + " monthly, yearly}";
     }
     if (type == Integer.class || type == int.class) {
       return "a whole number";
