@@ -113,8 +113,10 @@ public final class ConfigLoader {
         p.fail(k + ".backups", "a map with 'store' (an absolute directory) and optional 'keep'");
       }
       p.absolute(k + ".backups.store", ca.backups().store());
-      if (ca.backups().keep() != null && ca.backups().keep() < 1) {
-        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1");
+      if (ca.backups().keep() != null && ca.backups().keep().problem() != null) {
+        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1, or restic's policy"
+            + " {last, daily, weekly, monthly, yearly} (counts, at least one above 0): "
+            + ca.backups().keep().problem());
       }
       p.absoluteIfSet(k + ".backups.encryptTo", ca.backups().encryptTo());
       p.absoluteIfSet(k + ".backups.decryptKey", ca.backups().decryptKey());
@@ -129,6 +131,18 @@ public final class ConfigLoader {
       if (ca.backups().signPassphraseFile() != null && ca.backups().signWith() == null) {
         p.fail(k + ".backups.signPassphraseFile", "to be set only with backups.signWith (the"
             + " private key it unlocks)");
+      }
+      Set<String> uris = new HashSet<>();
+      List<CopyConfig> copies = ca.backups().copiesOrEmpty();
+      for (int j = 0; j < copies.size(); j++) {
+        String ck = k + ".backups.copies[" + j + "]";
+        if (copies.get(j) == null) {
+          p.fail(ck, "a map with one of sftp, s3 or restic");
+        }
+        copies.get(j).check(source, ck);
+        if (!uris.add(copies.get(j).uri())) {
+          p.fail(ck, "a store not listed before, " + copies.get(j).uri() + " is given twice");
+        }
       }
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
@@ -223,6 +237,10 @@ public final class ConfigLoader {
   private static String kind(Class<?> type) {
     if (type == null) {
       return "another type";
+    }
+    if (type == io.stepcarecovery.retention.KeepPolicy.class) {
+      return "a whole number (the newest N) or restic's policy, a map of counts {last, daily, weekly,"
+          + " monthly, yearly}";
     }
     if (type == Integer.class || type == int.class) {
       return "a whole number";

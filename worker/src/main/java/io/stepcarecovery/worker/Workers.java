@@ -5,6 +5,7 @@ import io.stepcarecovery.backup.BackupActivitiesImpl;
 import io.stepcarecovery.backup.BackupWorkflowImpl;
 import io.stepcarecovery.ca.CaServiceActivitiesImpl;
 import io.stepcarecovery.checklist.HostCheckActivitiesImpl;
+import io.stepcarecovery.copies.CopyActivitiesImpl;
 import io.stepcarecovery.checklist.ValidationActivitiesImpl;
 import io.stepcarecovery.ingress.IngressActivitiesImpl;
 import io.stepcarecovery.recovery.RecoveryWorkflowImpl;
@@ -35,7 +36,7 @@ public final class Workers {
   public static Object[] hostActivities(StepcaRecoveryConfig config) {
     return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config),
         new RestoreActivitiesImpl(config), new HostCheckActivitiesImpl(config),
-        new IngressActivitiesImpl(config)};
+        new IngressActivitiesImpl(config), new CopyActivitiesImpl(config)};
   }
 
   public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts) {
