@@ -147,6 +147,28 @@ public final class ConfigLoader {
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
       }
+      if (ca.drill() != null) {
+        DrillConfig d = ca.drill();
+        String dk = k + ".drill";
+        if (!DrillConfig.BACKENDS.contains(d.backendOrDefault())) {
+          p.fail(dk + ".backend", "command, systemd or docker, got '" + d.backend() + "'");
+        }
+        if (d.host() != null) {
+          p.name(dk + ".host", d.host());
+        }
+        p.absoluteIfSet(dk + ".dir", d.dir());
+        p.absoluteIfSet(dk + ".passwordFile", d.passwordFile());
+        if (!d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.command() == null || d.command().isBlank())) {
+          p.fail(dk + ".command", "the step-ca binary and any leading arguments (e.g. /usr/bin/step-ca);"
+              + " the drill appends --password-file PW CA_JSON");
+        }
+        if (d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.image() == null || d.image().isBlank())) {
+          p.fail(dk + ".image", "the production CA's image, e.g. smallstep/step-ca:0.19.0");
+        }
+        if (d.startTimeoutSeconds() != null && (d.startTimeoutSeconds() < 1 || d.startTimeoutSeconds() > 3600)) {
+          p.fail(dk + ".startTimeoutSeconds", "seconds from 1 to 3600, got " + d.startTimeoutSeconds());
+        }
+      }
       if (ca.issuance() != null) {
         p.name(k + ".issuance.provisioner", ca.issuance().provisioner());
         p.absolute(k + ".issuance.passwordFile", ca.issuance().passwordFile());
