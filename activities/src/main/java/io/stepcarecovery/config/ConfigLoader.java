@@ -165,8 +165,8 @@ public final class ConfigLoader {
         if (d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.image() == null || d.image().isBlank())) {
           p.fail(dk + ".image", "the production CA's image, e.g. smallstep/step-ca:0.19.0");
         }
-        if (d.startTimeoutSeconds() != null && (d.startTimeoutSeconds() < 1 || d.startTimeoutSeconds() > 3600)) {
-          p.fail(dk + ".startTimeoutSeconds", "seconds from 1 to 3600, got " + d.startTimeoutSeconds());
+        if (d.startTimeoutSeconds() != null && (d.startTimeoutSeconds() < 1 || d.startTimeoutSeconds() > 600)) {
+          p.fail(dk + ".startTimeoutSeconds", "seconds from 1 to 600, got " + d.startTimeoutSeconds());
         }
       }
       if (ca.issuance() != null) {

@@ -49,10 +49,13 @@ final class CommandSandbox implements SandboxBackend {
     if (id.isEmpty() || !id.get().alive()) {
       return;
     }
+    // Heartbeats while it waits: a drill's first step may be stopping an earlier drill's leftover.
+    java.util.function.LongConsumer beat = io.stepcarecovery.Heartbeat.of("stopping sandbox step-ca pid " + m.pid());
     ProcessHandle.of(m.pid()).ifPresent(h -> {
       h.destroy(); // SIGTERM: step-ca closes badger
       long until = System.currentTimeMillis() + STOP_GRACE_MILLIS;
       while (h.isAlive() && !zombie(m.pid()) && System.currentTimeMillis() < until) {
+        beat.accept(until - System.currentTimeMillis());
         sleep();
       }
       if (h.isAlive() && !zombie(m.pid())) {

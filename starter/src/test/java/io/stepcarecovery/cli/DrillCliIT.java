@@ -159,6 +159,40 @@ class DrillCliIT {
     assertTrue(lab.healthy());
   }
 
+  @Test
+  void drillFromAnOffHostCopyPassesWhenTheLocalStoreLostTheBackup() throws Exception {
+    // A restic repository as the off-host copy; a backup copied there, then lost locally.
+    Path repo = tmp.resolve("restic-repo");
+    Path pass = tmp.resolve("restic.pass");
+    Files.writeString(pass, "drill copy test\n");
+    LabCa.run(List.of("restic", "init", "-r", repo.toString(), "--password-file", pass.toString()), 120);
+    Path config = tmp.resolve("with-copy.yaml");
+    String yaml = Files.readString(lab.configFile());
+    String store = "backups: { store: " + lab.dir().resolve("backups") + ", keep: 14 }";
+    assertTrue(yaml.contains(store), yaml);
+    Files.writeString(config, yaml.replace(store, "backups: { store: " + lab.dir().resolve("backups")
+        + ", keep: 14, copies: [ { restic: { repository: " + repo + ", passwordFile: " + pass + " } } ] }"));
+    Cli.Run b = Cli.run("backup", "--config", config.toString(), "--reason", "copied", "--json");
+    assertEquals(0, b.exitCode(), b.stdout() + b.stderr());
+    String copied = JSON.readTree(b.stdout()).get("backupId").asText();
+    Path local = lab.dir().resolve("backups/lab");
+    try (Stream<Path> files = Files.list(local)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(copied)).toList()) {
+        Files.delete(f);
+      }
+    }
+
+    Cli.Run r = Cli.run("drill", "--config", config.toString(), "--backup", copied, "--from", "restic:" + repo,
+        "--json");
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    JsonNode doc = JSON.readTree(r.stdout());
+    assertTrue(doc.get("ok").asBoolean(), r.stdout());
+    assertEquals(copied, doc.get("backupId").asText());
+    assertTrue(doc.get("rtoMillis").asLong() > 0, r.stdout());
+    assertTrue(Files.exists(local.resolve(copied + ".drill.json")), "the drill is recorded beside the fetched backup");
+    assertEquals(List.of(), list(drills()));
+  }
+
   /** The marker of a sandbox whose step-ca answers already, or null. */
   private static JsonNode runningMarker() throws Exception {
     for (Path m : list(drills())) {

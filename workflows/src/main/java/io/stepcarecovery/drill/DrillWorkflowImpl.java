@@ -38,8 +38,19 @@ import org.slf4j.Logger;
  */
 public class DrillWorkflowImpl implements DrillWorkflow {
   private static final Logger log = Workflow.getLogger(DrillWorkflowImpl.class);
-  /** The sandbox start waits for /health itself, heartbeating; one retry covers a lost worker. */
-  private static final int START_SLACK_SECONDS = 120;
+  /**
+   * The sandbox start waits for /health itself (drill.startTimeoutSeconds, at most 600),
+   * heartbeating; one retry covers a lost worker.
+   */
+  private static final int START_SLACK_SECONDS = 600;
+  /**
+   * The checks make network calls with their own timeouts and do not heartbeat (a full ACME order
+   * may take a while): bounded as a whole, retried once.
+   */
+  private static final ActivityOptions CHECKS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(java.time.Duration.ofMinutes(5))
+      .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(2).build())
+      .build();
 
   private final Progress progress = new Progress(DrillStep.values());
   /** The backup drilled, once known ("latest" resolved): what the drill record is kept for. */
@@ -127,7 +138,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           progress.done(START, start.backend() + ": " + sandbox.url() + "/health ok "
               + (start.healthyAtMillis() - startedAt) + " ms after the drill started");
           progress.running(CHECK, sandbox.url());
-          check = ActivityPlans.stub(DrillActivities.class, queue, ActivityPlans.probe(120),
+          check = ActivityPlans.stub(DrillActivities.class, queue, CHECKS,
               progress.summary(CHECK, sandbox.url())).check(ca.name(), s);
           checklist.addAll(check.items());
           if (Checklists.allPassed(check.items())) {
