@@ -75,7 +75,7 @@ public final class S3Store implements OffsiteStore {
     return b.build();
   }
 
-  private static AwsCredentialsProvider credentials(CopyConfig.S3 c) {
+  static AwsCredentialsProvider credentials(CopyConfig.S3 c) {
     if (c.credentialsFile() == null) {
       return DefaultCredentialsProvider.builder().build();
     }
@@ -143,8 +143,24 @@ public final class S3Store implements OffsiteStore {
           throw new IOException(local + " shrank while it was uploaded");
         }
         int part = number;
+        long before = sent;
+        // Progress (heartbeats) while the part goes out, not only after it: a 16 MiB part on a
+        // slow uplink can outlast the heartbeat timeout.
+        InputStream body = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(buf, 0, n)) {
+          private long read;
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int got = super.read(b, off, len);
+            if (got > 0) {
+              read += got;
+              progress.accept((before + read) / 2);
+            }
+            return got;
+          }
+        };
         String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(part)
-            .contentLength((long) n), RequestBody.fromInputStream(new java.io.ByteArrayInputStream(buf, 0, n), n)).eTag();
+            .contentLength((long) n), RequestBody.fromInputStream(body, n)).eTag();
         parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
         sent += n;
         progress.accept(sent / 2);

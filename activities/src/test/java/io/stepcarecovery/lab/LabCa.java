@@ -57,6 +57,21 @@ public final class LabCa implements AutoCloseable {
     return new LabCa(dir, readEnv(dir.resolve("lab.env")));
   }
 
+  /**
+   * A lab with its off-host stores (lab/up --offsite): an sshd, s3proxy and a restic repository
+   * on loopback, and the three copies in its config. {@code env} also holds DIR/offsite/offsite.env.
+   */
+  public static LabCa upOffsite(Path dir) {
+    Path repo = repo();
+    if (!Files.isExecutable(repo.resolve("lab/build/stepca-lab"))) {
+      throw new IllegalStateException("the lab is not installed: run lab/install first (.ci/run does)");
+    }
+    run(List.of(repo.resolve("lab/up").toString(), "--offsite", dir.toString()), 180);
+    Map<String, String> env = new HashMap<>(readEnv(dir.resolve("lab.env")));
+    env.putAll(readEnv(dir.resolve("offsite/offsite.env")));
+    return new LabCa(dir, env);
+  }
+
   public Path dir() {
     return dir;
   }
