@@ -47,6 +47,18 @@ public class CopyActivitiesImpl implements CopyActivities {
         CopyReport r = s.put(local, Heartbeat.of("copy to " + uri));
         log.info("backup {} of CA {} copied to {} and read back in {} ms ({} bytes)", backupId, ca, uri,
             (System.nanoTime() - t0) / 1_000_000, local.record().sizeBytes());
+        if (r.verified()) {
+          // Retention per store, as the local store's prune does: never the backup just copied.
+          try {
+            List<String> gone = CopyRetention.forget(s, c.backups().keepOrDefault(), local.backupId(), false);
+            if (!gone.isEmpty()) {
+              log.info("CA {}: {} forgot {} (keep {})", ca, uri, gone, c.backups().keepOrDefault());
+            }
+          } catch (IOException | RuntimeException e) {
+            // The copy stands; the next backup or `forget` retries the retention.
+            log.warn("CA {}: retention on {} failed: {}", ca, uri, e.getMessage());
+          }
+        }
         return r;
       }
     });

@@ -139,6 +139,9 @@ final class ResticProcess {
       try {
         stdout = out.get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r && !(r instanceof UncheckedIOException)) {
+          throw r; // the reader's verdict on what it read (e.g. a file that does not match its manifest)
+        }
         Throwable c = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
         String stderr = err.getNow("");
         throw new IOException("restic " + args.get(0) + " on " + config.uri() + ": " + c.getMessage()

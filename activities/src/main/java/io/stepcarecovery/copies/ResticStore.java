@@ -122,8 +122,12 @@ public final class ResticStore implements OffsiteStore {
           "--tag", "backup=" + b.backupId(), "--time", resticTime(Instant.parse(b.record().createdAt()))));
       latest().ifPresent(parent -> args.addAll(List.of("--parent", parent.id())));
       args.addAll(List.of(SNAPSHOT, MANIFEST, RECORD));
-      String id = summary(restic.run(source, LONG, progress, args));
-      Snap made = new Snap(id, b.backupId(), Instant.parse(b.record().createdAt()));
+      String shortId = summary(restic.run(source, LONG, progress, args));
+      // Reported and used by its full id, as restic snapshots lists it.
+      Snap made = snapshotsOf(b.backupId()).stream().filter(s -> s.id().startsWith(shortId)).findFirst()
+          .orElseThrow(() -> new IOException("restic backup on " + uri() + " made snapshot " + shortId
+              + " but restic snapshots does not list it"));
+      String id = made.id();
       try {
         check(made, progress);
       } catch (UnsafeArchiveException e) {
@@ -343,16 +347,20 @@ public final class ResticStore implements OffsiteStore {
       }
       Path archive = dir.resolve(backupId + ".tar.gz");
       Path partial = dir.resolve("." + backupId + ".tar.gz.partial");
-      ArchiveWriter.write(stage.resolve(SNAPSHOT), m, partial, progress);
-      // The archive's own checks on what was written, then its files against the backup's manifest.
-      ArchiveReader.Verified v = ArchiveReader.read(partial, ArchiveReader.Limits.DEFAULT, null, progress);
-      String differs = SnapshotFiles.difference(m, v.manifest());
-      if (differs != null) {
-        Files.deleteIfExists(partial);
-        throw new UnsafeArchiveException(where + ": the restored files do not match the backup's manifest ("
-            + differs + "): refused; use another backup or store");
+      ArchiveReader.Verified v;
+      try {
+        ArchiveWriter.write(stage.resolve(SNAPSHOT), m, partial, progress);
+        // The archive's own checks on what was written, then its files against the backup's manifest.
+        v = ArchiveReader.read(partial, ArchiveReader.Limits.DEFAULT, null, progress);
+        String differs = SnapshotFiles.difference(m, v.manifest());
+        if (differs != null) {
+          throw new UnsafeArchiveException(where + ": the restored files do not match the backup's manifest ("
+              + differs + "): refused; use another backup or store");
+        }
+        Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial); // refused: nothing of it is left to restore
       }
-      Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       StoredBackup here = new StoredBackup(backupId, ca, archive.getFileName().toString(), v.sha256(),
           v.sizeBytes(), record.createdAt(), record.reason(), record.dbType(), record.rootFingerprint(),
           record.intermediateFingerprint(), record.roots(), null, null);
