@@ -55,6 +55,8 @@ final class DrillCommand implements Callable<Integer> {
           + config.source() + ": add e.g. drill: {command: /usr/bin/step-ca, passwordFile:"
           + " /etc/step-ca/password.txt} (the binary and the key password file production starts with)");
     }
+    // An unknown backup or --from is a usage error (exit 2) where the store is readable from here.
+    BackupChoice.check(config.ca(name), backup, TemporalSession.address(config, common.temporal) == null, from);
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       WorkflowOptions opts = StartOptions.of(session, "drill", name, null,

@@ -160,6 +160,19 @@ class DrillCliIT {
   }
 
   @Test
+  void anUnknownBackupOrADrillNotConfiguredIsAUsageError() throws Exception {
+    Cli.Run r = Cli.run("drill", "--config", lab.configFile().toString(), "--backup", "nope");
+    assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stderr().contains("nope"), r.stderr());
+    Path config = tmp.resolve("no-drill.yaml");
+    Files.writeString(config, Files.readString(lab.configFile()).lines().filter(l -> !l.strip().startsWith("drill:"))
+        .collect(java.util.stream.Collectors.joining("\n")));
+    Cli.Run none = Cli.run("drill", "--config", config.toString());
+    assertEquals(2, none.exitCode(), none.stdout() + none.stderr());
+    assertTrue(none.stderr().contains("no drill section"), none.stderr());
+  }
+
+  @Test
   void drillFromAnOffHostCopyPassesWhenTheLocalStoreLostTheBackup() throws Exception {
     // A restic repository as the off-host copy; a backup copied there, then lost locally.
     Path repo = tmp.resolve("restic-repo");
