@@ -157,6 +157,28 @@ public final class ConfigLoader {
       if (ca.acme() != null) {
         p.acme(k + ".acme", ca.acme());
       }
+      if (ca.drill() != null) {
+        DrillConfig d = ca.drill();
+        String dk = k + ".drill";
+        if (!DrillConfig.BACKENDS.contains(d.backendOrDefault())) {
+          p.fail(dk + ".backend", "command, systemd or docker, got '" + d.backend() + "'");
+        }
+        if (d.host() != null) {
+          p.name(dk + ".host", d.host());
+        }
+        p.absoluteIfSet(dk + ".dir", d.dir());
+        p.absoluteIfSet(dk + ".passwordFile", d.passwordFile());
+        if (!d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.command() == null || d.command().isBlank())) {
+          p.fail(dk + ".command", "the step-ca binary and any leading arguments (e.g. /usr/bin/step-ca);"
+              + " the drill appends --password-file PW CA_JSON");
+        }
+        if (d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.image() == null || d.image().isBlank())) {
+          p.fail(dk + ".image", "the production CA's image, e.g. smallstep/step-ca:0.19.0");
+        }
+        if (d.startTimeoutSeconds() != null && (d.startTimeoutSeconds() < 1 || d.startTimeoutSeconds() > 600)) {
+          p.fail(dk + ".startTimeoutSeconds", "seconds from 1 to 600, got " + d.startTimeoutSeconds());
+        }
+      }
       if (ca.issuance() != null) {
         p.name(k + ".issuance.provisioner", ca.issuance().provisioner());
         p.absolute(k + ".issuance.passwordFile", ca.issuance().passwordFile());

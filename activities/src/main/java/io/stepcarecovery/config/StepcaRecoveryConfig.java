@@ -92,8 +92,9 @@ public record StepcaRecoveryConfig(
 
   /** Every host named in the config: the host task queues a single-host worker polls. */
   public List<String> hosts() {
-    return java.util.stream.Stream.concat(cas.stream().map(CaConfig::host),
-            ingress.stream().map(IngressConfig::host))
+    return java.util.stream.Stream.of(cas.stream().map(CaConfig::host),
+            ingress.stream().map(IngressConfig::host), cas.stream().map(CaConfig::drillHost))
+        .flatMap(s -> s)
         .distinct().toList();
   }
 
@@ -127,7 +128,18 @@ public record StepcaRecoveryConfig(
       String owner,
       AcmeConfig acme,
       IssuanceConfig issuance,
-      BackupsConfig backups) {}
+      BackupsConfig backups,
+      DrillConfig drill) {
+    public CaConfig(String name, String host, Path caConfig, String url, Path rootCert, ServiceConfig service,
+        String owner, AcmeConfig acme, IssuanceConfig issuance, BackupsConfig backups) {
+      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, null);
+    }
+
+    /** Where this CA's restore drills run: {@code drill.host}, else the CA's host. */
+    public String drillHost() {
+      return DrillConfig.hostOf(drill, host);
+    }
+  }
 
   /**
    * How a service is controlled. {@code systemd}: unit. {@code docker}: container (and the

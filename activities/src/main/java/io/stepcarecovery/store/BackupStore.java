@@ -408,12 +408,15 @@ public final class BackupStore {
         .map(b -> new Retention.Dated(b.backupId(), createdAt(b).orElseThrow())).toList();
     Retention.Decision d = Retention.apply(dated, policy, zone);
     String newest = real.isEmpty() ? null : real.get(0).backupId();
+    // The newest backup proven to restore stays until a newer one passes a drill.
+    String drilled = DrillRecords.newestPassed(this, real.stream().map(StoredBackup::backupId).toList()).orElse(null);
     List<Retention.Kept> keep = new ArrayList<>(d.keep());
     List<Retention.Dated> remove = new ArrayList<>();
     for (Retention.Dated r : d.remove()) {
       // The policy already keeps the newest (its first bucket); the rule stands on its own anyway.
-      if (r.id().equals(justMade) || r.id().equals(newest)) {
-        keep.add(new Retention.Kept(r, List.of(r.id().equals(newest) ? "newest" : "just made")));
+      if (r.id().equals(justMade) || r.id().equals(newest) || r.id().equals(drilled)) {
+        keep.add(new Retention.Kept(r, List.of(r.id().equals(newest) ? "newest"
+            : r.id().equals(justMade) ? "just made" : "newest that passed a drill")));
       } else {
         remove.add(r);
       }
@@ -442,7 +445,7 @@ public final class BackupStore {
 
   /** Every file of a backup, record first: what forgetting it removes. */
   private List<Path> filesOf(String backupId) {
-    return List.of(record(backupId), archive(backupId, false), archive(backupId, true),
+    return List.of(record(backupId), DrillRecords.file(this, backupId), archive(backupId, false), archive(backupId, true),
         BackupSignature.of(archive(backupId, false)), BackupSignature.of(archive(backupId, true)));
   }
 

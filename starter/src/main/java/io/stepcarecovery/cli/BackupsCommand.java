@@ -5,6 +5,8 @@ import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.copies.Holdings;
 import io.stepcarecovery.store.BackupStore;
+import io.stepcarecovery.store.DrillRecords;
+import io.stepcarecovery.drill.DrillRecord;
 import io.stepcarecovery.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.List;
@@ -38,6 +40,8 @@ final class BackupsCommand implements Callable<Integer> {
       for (StoredBackup b : all) {
         ObjectNode o = Output.JSON.valueToTree(b);
         o.set("stores", Output.JSON.valueToTree(held.stores().get(b.backupId())));
+        // the last drill of this backup, from its record beside it (absent: never drilled)
+        DrillRecords.read(store, b.backupId()).ifPresent(d -> o.set("lastDrill", Output.JSON.valueToTree(d)));
         list.add(o);
       }
       if (!held.unreachable().isEmpty()) {
@@ -51,15 +55,15 @@ final class BackupsCommand implements Callable<Integer> {
       out.println("No verified backup of CA " + c.name() + " in " + TerminalText.line(store.dir().toString())
           + (copies ? " nor in its copies" : ""));
     } else {
-      out.printf("%-24s %-24s %12s  %-12s  %-16s  %s%n", "BACKUP", "CREATED", "BYTES", "SHA256",
-          "ENCRYPTED TO", copies ? "STORES" : "REASON");
+      out.printf("%-24s %-24s %12s  %-12s  %-16s  %-18s  %s%n", "BACKUP", "CREATED", "BYTES", "SHA256",
+          "ENCRYPTED TO", "LAST DRILL", copies ? "STORES" : "REASON");
       for (StoredBackup b : all) {
         // The last 16 hex digits of the fingerprint: the long key id gpg --list-keys shows.
         String to = b.encryptedTo() == null ? "-" : b.encryptedTo().substring(Math.max(0, b.encryptedTo().length() - 16));
         // Every cell read from a record is text from outside: one table row each, nothing that acts.
-        out.printf("%-24s %-24s %12d  %-12s  %-16s  %s%n", TerminalText.line(b.backupId()),
+        out.printf("%-24s %-24s %12d  %-12s  %-16s  %-18s  %s%n", TerminalText.line(b.backupId()),
             TerminalText.line(b.createdAt()), b.sizeBytes(), TerminalText.line(b.sha256().substring(0, 12)),
-            TerminalText.line(to), copies ? TerminalText.line(String.join(" ", held.stores().get(b.backupId())))
+            TerminalText.line(to), drillCell(DrillRecords.read(store, b.backupId()).orElse(null)), copies ? TerminalText.line(String.join(" ", held.stores().get(b.backupId())))
                 : b.reason() == null ? "" : TerminalText.line(b.reason()));
       }
     }
@@ -72,5 +76,13 @@ final class BackupsCommand implements Callable<Integer> {
       return Main.FAILED;
     }
     return Main.OK;
+  }
+
+  /** "ok, RTO 1234 ms", "FAILED", or "-" for a backup never drilled. */
+  static String drillCell(DrillRecord d) {
+    if (d == null) {
+      return "-";
+    }
+    return d.ok() ? "ok, RTO " + d.rtoMillis() + " ms" : "FAILED";
   }
 }
