@@ -51,6 +51,16 @@ public final class ActivityPlans {
       .setRetryOptions(retries(5, Duration.ofSeconds(2), Duration.ofMinutes(1)))
       .build();
 
+  /**
+   * An off-host copy: long and heartbeating like {@link #BULK}, but a store that is down stays
+   * down for a while, so few retries: the run reports that copy failed instead of waiting.
+   */
+  public static final ActivityOptions COPY = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofHours(2))
+      .setHeartbeatTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(retries(3, Duration.ofSeconds(2), Duration.ofSeconds(10)))
+      .build();
+
   /** Polling a CA until it answers: the poll loop heartbeats. */
   public static ActivityOptions probe(int timeoutSeconds) {
     return ActivityOptions.newBuilder()

@@ -114,8 +114,10 @@ public final class ConfigLoader {
         p.fail(k + ".backups", "a map with 'store' (an absolute directory) and optional 'keep'");
       }
       p.absolute(k + ".backups.store", ca.backups().store());
-      if (ca.backups().keep() != null && ca.backups().keep() < 1) {
-        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1");
+      if (ca.backups().keep() != null && ca.backups().keep().problem() != null) {
+        p.fail(k + ".backups.keep", "a number of backups to keep, at least 1, or restic's policy"
+            + " {last, daily, weekly, monthly, yearly} (counts, at least one above 0): "
+            + ca.backups().keep().problem());
       }
       p.absoluteIfSet(k + ".backups.encryptTo", ca.backups().encryptTo());
       p.absoluteIfSet(k + ".backups.decryptKey", ca.backups().decryptKey());
@@ -131,8 +133,42 @@ public final class ConfigLoader {
         p.fail(k + ".backups.signPassphraseFile", "to be set only with backups.signWith (the"
             + " private key it unlocks)");
       }
+      Set<String> uris = new HashSet<>();
+      List<CopyConfig> copies = ca.backups().copiesOrEmpty();
+      for (int j = 0; j < copies.size(); j++) {
+        String ck = k + ".backups.copies[" + j + "]";
+        if (copies.get(j) == null) {
+          p.fail(ck, "a map with one of sftp, s3 or restic");
+        }
+        copies.get(j).check(source, ck);
+        if (!uris.add(copies.get(j).uri())) {
+          p.fail(ck, "a store not listed before, " + copies.get(j).uri() + " is given twice");
+        }
+      }
       if (ca.owner() != null && !ca.owner().matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
         p.fail(k + ".owner", "user[:group] as names or numeric ids, e.g. step:step or 1000:1000");
+      }
+      if (ca.drill() != null) {
+        DrillConfig d = ca.drill();
+        String dk = k + ".drill";
+        if (!DrillConfig.BACKENDS.contains(d.backendOrDefault())) {
+          p.fail(dk + ".backend", "command, systemd or docker, got '" + d.backend() + "'");
+        }
+        if (d.host() != null) {
+          p.name(dk + ".host", d.host());
+        }
+        p.absoluteIfSet(dk + ".dir", d.dir());
+        p.absoluteIfSet(dk + ".passwordFile", d.passwordFile());
+        if (!d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.command() == null || d.command().isBlank())) {
+          p.fail(dk + ".command", "the step-ca binary and any leading arguments (e.g. /usr/bin/step-ca);"
+              + " the drill appends --password-file PW CA_JSON");
+        }
+        if (d.backendOrDefault().equals(DrillConfig.DOCKER) && (d.image() == null || d.image().isBlank())) {
+          p.fail(dk + ".image", "the production CA's image, e.g. smallstep/step-ca:0.19.0");
+        }
+        if (d.startTimeoutSeconds() != null && (d.startTimeoutSeconds() < 1 || d.startTimeoutSeconds() > 3600)) {
+          p.fail(dk + ".startTimeoutSeconds", "seconds from 1 to 3600, got " + d.startTimeoutSeconds());
+        }
       }
       if (ca.issuance() != null) {
         p.name(k + ".issuance.provisioner", ca.issuance().provisioner());
@@ -227,6 +263,10 @@ public final class ConfigLoader {
   private static String kind(Class<?> type) {
     if (type == null) {
       return "another type";
+    }
+    if (type == io.stepcarecovery.retention.KeepPolicy.class) {
+      return "a whole number (the newest N) or restic's policy, a map of counts {last, daily, weekly,"
+          + " monthly, yearly}";
     }
     if (type == Integer.class || type == int.class) {
       return "a whole number";

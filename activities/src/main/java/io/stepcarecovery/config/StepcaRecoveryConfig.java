@@ -1,5 +1,6 @@
 package io.stepcarecovery.config;
 
+import io.stepcarecovery.retention.KeepPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,8 +92,9 @@ public record StepcaRecoveryConfig(
 
   /** Every host named in the config: the host task queues a single-host worker polls. */
   public List<String> hosts() {
-    return java.util.stream.Stream.concat(cas.stream().map(CaConfig::host),
-            ingress.stream().map(IngressConfig::host))
+    return java.util.stream.Stream.of(cas.stream().map(CaConfig::host),
+            ingress.stream().map(IngressConfig::host), cas.stream().map(CaConfig::drillHost))
+        .flatMap(s -> s)
         .distinct().toList();
   }
 
@@ -127,10 +129,21 @@ public record StepcaRecoveryConfig(
       AcmeConfig acme,
       IssuanceConfig issuance,
       BackupsConfig backups,
+      DrillConfig drill,
       ScheduleConfig schedule) {
     public CaConfig(String name, String host, Path caConfig, String url, Path rootCert, ServiceConfig service,
         String owner, AcmeConfig acme, IssuanceConfig issuance, BackupsConfig backups) {
-      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, null);
+      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, null, null);
+    }
+
+    public CaConfig(String name, String host, Path caConfig, String url, Path rootCert, ServiceConfig service,
+        String owner, AcmeConfig acme, IssuanceConfig issuance, BackupsConfig backups, DrillConfig drill) {
+      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, drill, null);
+    }
+
+    /** Where this CA's restore drills run: {@code drill.host}, else the CA's host. */
+    public String drillHost() {
+      return DrillConfig.hostOf(drill, host);
     }
   }
 
@@ -183,20 +196,36 @@ public record StepcaRecoveryConfig(
    * matching private key, configured on the restoring host only. {@code signWith} (and its
    * passphrase file): an OpenPGP private key on the CA host that signs every archive;
    * {@code verifyWith}: the matching public key(s) on the restoring host, which then restores only
-   * archives signed by them.
+   * archives signed by them. {@code copies}: off-host stores every backup is also written to
+   * (SFTP, S3, restic), after the CA is started again.
    */
-  public record BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey,
-      Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith) {
+  public record BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey,
+      Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith,
+      List<CopyConfig> copies) {
+    public BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey,
+        Path decryptPassphraseFile, Path signWith, Path signPassphraseFile, Path verifyWith) {
+      this(store, keep, encryptTo, decryptKey, decryptPassphraseFile, signWith, signPassphraseFile, verifyWith, null);
+    }
+
+    public List<CopyConfig> copiesOrEmpty() {
+      return copies == null ? List.of() : copies;
+    }
+
     public BackupsConfig(Path store, Integer keep) {
       this(store, keep, null, null, null);
     }
 
     public BackupsConfig(Path store, Integer keep, Path encryptTo, Path decryptKey, Path decryptPassphraseFile) {
+      this(store, keep == null ? null : KeepPolicy.lastN(keep), encryptTo, decryptKey, decryptPassphraseFile);
+    }
+
+    public BackupsConfig(Path store, KeepPolicy keep, Path encryptTo, Path decryptKey, Path decryptPassphraseFile) {
       this(store, keep, encryptTo, decryptKey, decryptPassphraseFile, null, null, null);
     }
 
-    public int keepOrDefault() {
-      return keep == null ? 14 : keep;
+    /** The retention policy: {@code keep} as configured (an integer N is {@code {last: N}}), else the 14 newest. */
+    public KeepPolicy keepOrDefault() {
+      return keep == null ? KeepPolicy.DEFAULT : keep;
     }
   }
 

@@ -26,7 +26,8 @@ public class ProbeActivitiesImpl implements ProbeActivities {
   public CaDescription describe(String ca) {
     return ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
-      return new CaDescription(c.name(), c.host(), c.url(), c.service().type());
+      return new CaDescription(c.name(), c.host(), c.url(), c.service().type(),
+          io.stepcarecovery.copies.OffsiteStores.uris(c));
     });
   }
 

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command with a deadline and keeps the end of what it printed. */
-final class Shell {
-  record Result(int exitCode, String output) {
-    String tail() {
+public final class Shell {
+  public record Result(int exitCode, String output) {
+    public String tail() {
       String t = output.strip();
       return t.length() <= 600 ? t : "…" + t.substring(t.length() - 600);
     }
@@ -18,11 +18,11 @@ final class Shell {
 
   private Shell() {}
 
-  static Result bash(String command, long timeoutSeconds) {
+  public static Result bash(String command, long timeoutSeconds) {
     return run(List.of("/bin/bash", "-c", command), timeoutSeconds);
   }
 
-  static Result run(List<String> argv, long timeoutSeconds) {
+  public static Result run(List<String> argv, long timeoutSeconds) {
     Process p;
     try {
       p = new ProcessBuilder(argv).redirectErrorStream(true)

@@ -11,12 +11,15 @@ import io.stepcarecovery.backup.StoredBackup;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.encryption.RecipientKey;
+import io.stepcarecovery.retention.KeepPolicy;
+import io.stepcarecovery.retention.Retention;
 import io.stepcarecovery.signing.BackupSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -233,6 +236,44 @@ public final class BackupStore {
     return here(record, target);
   }
 
+  /** The record file of a listed backup ({@code <id>.json}), as stored. */
+  public Path recordFile(String backupId) {
+    return record(backupId);
+  }
+
+  /**
+   * Places a backup fetched from an off-host copy into this store, the way {@link #publish}
+   * does: archive (and signature) first, the record last, so it lists only when complete. The
+   * caller checked the archive against the record's SHA-256; a restore verifies it in full before
+   * trusting it, as it does every local backup.
+   *
+   * @param fetched the copy's record; its archive a downloaded file beside {@code signature}
+   */
+  public StoredBackup adopt(StoredBackup fetched, Path signature) {
+    boolean encrypted = fetched.encryptedTo() != null;
+    Path target = archive(fetched.backupId(), encrypted);
+    try {
+      Files.move(Path.of(fetched.archive()), target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+      if (signature != null && Files.exists(signature)) {
+        Files.move(signature, BackupSignature.of(target), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(BackupSignature.of(target)); // a stale one would not be this archive's
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot place the fetched backup " + fetched.backupId() + " in " + dir + ": "
+          + e.getMessage(), e);
+    }
+    StoredBackup record = new StoredBackup(fetched.backupId(), ca, target.getFileName().toString(),
+        fetched.sha256(), fetched.sizeBytes(), fetched.createdAt(), fetched.reason(), fetched.dbType(),
+        fetched.rootFingerprint(), fetched.intermediateFingerprint(), fetched.roots(), fetched.encryptedTo(),
+        fetched.signedBy());
+    writeRecord(record);
+    return here(record, target);
+  }
+
   /** A record as this host sees it: its archive's path in the store as mounted here. */
   private static StoredBackup here(StoredBackup b, Path archive) {
     return new StoredBackup(b.backupId(), b.ca(), archive.toString(), b.sha256(), b.sizeBytes(),
@@ -350,38 +391,123 @@ public final class BackupStore {
   }
 
   /**
-   * Deletes all but the newest {@code keep} (at least 1) verified backups; returns the deleted
-   * ids. Never deletes {@code justMade} (the backup the calling run just made, or null) whatever
-   * its rank, nor a future-dated record (reported for a person to look at; it does not count
-   * towards {@code keep}).
+   * What {@code policy} would forget here, newest first: restic's rules ({@link Retention}) on
+   * the verified backups, by the local calendar of this host. Never the newest backup, nor
+   * {@code justMade} (the backup the calling run just made, or null) whatever its rank, nor a
+   * future-dated record (reported for a person to look at; it neither counts nor goes).
    */
-  public List<String> prune(int keep, String justMade) {
+  public Retention.Decision retention(KeepPolicy policy, String justMade) {
+    return retention(policy, justMade, ZoneId.systemDefault());
+  }
+
+  /** {@link #retention(KeepPolicy, String)} by the calendar of {@code zone}. */
+  public Retention.Decision retention(KeepPolicy policy, String justMade, ZoneId zone) {
     Instant now = Instant.now();
     List<StoredBackup> real = list().stream().filter(b -> !futureDated(b, now)).toList();
-    List<String> deleted = new ArrayList<>();
-    boolean madeListed = real.stream().anyMatch(b -> b.backupId().equals(justMade));
-    int slots = Math.max(1, keep) - (madeListed ? 1 : 0); // the backup just made takes one
-    for (StoredBackup b : real) {
-      if (b.backupId().equals(justMade)) {
-        continue;
-      }
-      if (slots > 0) {
-        slots--;
-        continue;
-      }
-      try {
-        // Record first: an archive without a record is invisible, the reverse would be a lie.
-        Files.deleteIfExists(record(b.backupId()));
-        Files.deleteIfExists(archive(b.backupId(), false));
-        Files.deleteIfExists(archive(b.backupId(), true));
-        Files.deleteIfExists(BackupSignature.of(archive(b.backupId(), false)));
-        Files.deleteIfExists(BackupSignature.of(archive(b.backupId(), true)));
-        deleted.add(b.backupId());
-      } catch (IOException e) {
-        throw new StoreException("cannot prune " + b.backupId() + ": " + e.getMessage(), e);
+    List<Retention.Dated> dated = real.stream()
+        .map(b -> new Retention.Dated(b.backupId(), createdAt(b).orElseThrow())).toList();
+    Retention.Decision d = Retention.apply(dated, policy, zone);
+    String newest = real.isEmpty() ? null : real.get(0).backupId();
+    // The newest backup proven to restore stays until a newer one passes a drill.
+    String drilled = DrillRecords.newestPassed(this, real.stream().map(StoredBackup::backupId).toList()).orElse(null);
+    List<Retention.Kept> keep = new ArrayList<>(d.keep());
+    List<Retention.Dated> remove = new ArrayList<>();
+    for (Retention.Dated r : d.remove()) {
+      // The policy already keeps the newest (its first bucket); the rule stands on its own anyway.
+      if (r.id().equals(justMade) || r.id().equals(newest) || r.id().equals(drilled)) {
+        keep.add(new Retention.Kept(r, List.of(r.id().equals(newest) ? "newest"
+            : r.id().equals(justMade) ? "just made" : "newest that passed a drill")));
+      } else {
+        remove.add(r);
       }
     }
+    return new Retention.Decision(List.copyOf(keep), List.copyOf(remove));
+  }
+
+  /** The N newest, as {@code keep: N} always meant; see {@link #prune(KeepPolicy, String)}. */
+  public List<String> prune(int keep, String justMade) {
+    return prune(KeepPolicy.lastN(Math.max(1, keep)), justMade);
+  }
+
+  /**
+   * Forgets what {@link #retention} says, each backup whole (its record, archive and signature);
+   * returns the forgotten ids, newest first.
+   */
+  public List<String> prune(KeepPolicy policy, String justMade) {
+    finishForgetting();
+    List<String> deleted = new ArrayList<>();
+    for (Retention.Dated b : retention(policy, justMade).remove()) {
+      forget(b.id());
+      deleted.add(b.id());
+    }
     return deleted;
+  }
+
+  /** Every file of a backup, record first: what forgetting it removes. */
+  private List<Path> filesOf(String backupId) {
+    return List.of(record(backupId), DrillRecords.file(this, backupId), archive(backupId, false), archive(backupId, true),
+        BackupSignature.of(archive(backupId, false)), BackupSignature.of(archive(backupId, true)));
+  }
+
+  private Path forgetting(String backupId) {
+    return dir.resolve(".work").resolve(backupId + FORGETTING);
+  }
+
+  private static final String FORGETTING = ".forgetting";
+
+  /**
+   * Forgets one backup so that no crash leaves half of it: its files are first moved (renames in
+   * one file system) into {@code .work/<id>.forgetting/}, the record first, so the backup stops
+   * being listed at once; that directory says the rest must go, and the next prune finishes it.
+   */
+  private void forget(String backupId) {
+    Path bin = forgetting(backupId);
+    try {
+      Files.createDirectories(bin);
+      moveFilesInto(backupId, bin);
+      deleteTree(bin);
+    } catch (IOException e) {
+      throw new StoreException("cannot forget backup " + backupId + " in " + dir + ": " + e.getMessage()
+          + " (it is no longer listed; the next forget or backup finishes removing it)", e);
+    }
+  }
+
+  private void moveFilesInto(String backupId, Path bin) throws IOException {
+    for (Path f : filesOf(backupId)) {
+      if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+        Files.move(f, bin.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** Completes forgets a crash or an error interrupted (see {@link #forget}). */
+  private void finishForgetting() {
+    Path work = dir.resolve(".work");
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(work, "*" + FORGETTING)) {
+      for (Path bin : ds) {
+        String name = bin.getFileName().toString();
+        String id = name.substring(0, name.length() - FORGETTING.length());
+        if (Files.isDirectory(bin, LinkOption.NOFOLLOW_LINKS) && id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+          moveFilesInto(id, bin);
+          deleteTree(bin);
+          log.info("finished forgetting backup {} in {} (interrupted before)", id, dir);
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot finish forgetting in " + work + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path top) throws IOException {
+    try (var walk = Files.walk(top)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   public void discardWork(String backupId) {

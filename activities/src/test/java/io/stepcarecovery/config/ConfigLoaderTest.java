@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stepcarecovery.retention.KeepPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class ConfigLoaderTest {
   void theDesignExampleLoadsWithPathsWithSpaces() throws Exception {
     StepcaRecoveryConfig c = ConfigLoader.load(write(GOOD));
     assertEquals(Path.of("/etc/step ca/config/ca.json"), c.ca("main").caConfig());
-    assertEquals(14, c.ca("main").backups().keepOrDefault());
+    assertEquals(KeepPolicy.lastN(14), c.ca("main").backups().keepOrDefault());
     assertEquals(java.util.List.of("ca1", "edge1"), c.hosts());
     assertEquals("default", c.temporal().namespaceOrDefault());
   }
@@ -122,6 +123,37 @@ class ConfigLoaderTest {
   void wrongTypeSaysWhatWasExpected() throws Exception {
     String msg = error(GOOD.replace("keep: 14", "keep: fourteen"));
     assertTrue(msg.contains("cas[0].backups.keep") && msg.contains("whole number"), msg);
+  }
+
+  @Test
+  void keepIsAnIntegerOrResticsPolicyAndDefaultsToTheFourteenNewest() throws Exception {
+    assertEquals(KeepPolicy.lastN(3), ConfigLoader.load(write(GOOD.replace("keep: 14", "keep: 3")))
+        .ca("main").backups().keepOrDefault());
+    assertEquals(new KeepPolicy(2, 7, 4, 12, 3), ConfigLoader.load(write(GOOD.replace("keep: 14",
+        "keep: { last: 2, daily: 7, weekly: 4, monthly: 12, yearly: 3 }"))).ca("main").backups().keepOrDefault());
+    assertEquals(new KeepPolicy(0, 7, 0, 0, 0), ConfigLoader.load(write(GOOD.replace("keep: 14",
+        "keep: { daily: 7 }"))).ca("main").backups().keepOrDefault());
+    assertEquals(KeepPolicy.DEFAULT, ConfigLoader.load(write(GOOD.replace(", keep: 14", "")))
+        .ca("main").backups().keepOrDefault());
+    assertEquals(KeepPolicy.lastN(14), KeepPolicy.DEFAULT);
+  }
+
+  @Test
+  void aKeepPolicyThatKeepsNothingOrEverythingOrNamesAnUnknownRuleIsRefused() throws Exception {
+    String msg = error(GOOD.replace("keep: 14", "keep: 0"));
+    assertTrue(msg.contains("'cas[0].backups.keep'") && msg.contains("at least one rule above 0"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: { daily: 0, weekly: 0 }"));
+    assertTrue(msg.contains("'cas[0].backups.keep'") && msg.contains("at least one rule above 0"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: {}"));
+    assertTrue(msg.contains("'cas[0].backups.keep'") && msg.contains("at least one rule above 0"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: { daily: -1 }"));
+    assertTrue(msg.contains("'cas[0].backups.keep'") && msg.contains("no negative counts"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: { hourly: 24 }"));
+    assertTrue(msg.contains("unknown key 'cas[0].backups.keep.hourly'") && msg.contains("daily, last, monthly, weekly, yearly"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: { daily: seven }"));
+    assertTrue(msg.contains("cas[0].backups.keep.daily") && msg.contains("whole number"), msg);
+    msg = error(GOOD.replace("keep: 14", "keep: [ 7 ]"));
+    assertTrue(msg.contains("cas[0].backups.keep") && msg.contains("restic's policy"), msg);
   }
 
   @Test

@@ -18,9 +18,29 @@ final class BackupChoice {
 
   /** @param local the store is this machine's (embedded mode: the CLI's host is the CA host) */
   static void check(CaConfig ca, String backup, boolean local) {
+    check(ca, backup, local, null);
+  }
+
+  /**
+   * @param from the store --from names, or null. A backup the local store lacks may be in an
+   *     off-host copy: with copies configured (or --from), the CA host's fetch decides, and says
+   *     which stores it asked.
+   */
+  static void check(CaConfig ca, String backup, boolean local, String from) {
     if (backup == null || backup.isBlank()) {
       throw new ConfigException("--backup is empty: give a backup id or 'latest' (list them with:"
           + " stepca-recovery backups --ca " + ca.name() + ")");
+    }
+    if (from != null && !from.equals("local")) {
+      if (io.stepcarecovery.copies.OffsiteStores.named(ca, from).isEmpty()) {
+        throw new ConfigException("--from " + from + ": CA " + ca.name() + " has no such store; its stores: local"
+            + (io.stepcarecovery.copies.OffsiteStores.uris(ca).isEmpty() ? ""
+                : ", " + String.join(", ", io.stepcarecovery.copies.OffsiteStores.uris(ca))));
+      }
+      return;
+    }
+    if (from == null && !ca.backups().copiesOrEmpty().isEmpty()) {
+      return;
     }
     Path dir = ca.backups().store().resolve(ca.name());
     if (local || Files.isDirectory(dir) && Files.isReadable(dir)) {

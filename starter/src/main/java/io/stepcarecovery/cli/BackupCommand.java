@@ -63,13 +63,16 @@ final class BackupCommand implements Callable<Integer> {
       if (r == null) {
         return Main.OK;
       }
+      boolean copied = r.copiesVerified();
       if (common.json) {
         ObjectNode doc = Output.object(r);
-        doc.put("ok", true);
+        doc.put("ok", copied);
+        doc.put("verified", copied);
         doc.put("workflowId", id);
         Output.json(spec.commandLine(), doc);
       } else {
-        out.println("Backup " + TerminalText.line(r.backupId()) + " stored and verified");
+        out.println("Backup " + TerminalText.line(r.backupId()) + (copied ? " stored and verified"
+            + (r.copiesOrEmpty().isEmpty() ? "" : " in every store") : " stored; an off-host copy FAILED"));
         out.println("  archive    " + TerminalText.line(r.archive()));
         out.println("  sha256     " + r.sha256());
         out.println("  size       " + r.sizeBytes() + " bytes");
@@ -80,7 +83,22 @@ final class BackupCommand implements Callable<Integer> {
         if (!r.pruned().isEmpty()) {
           out.println("  pruned     " + TerminalText.line(String.join(", ", r.pruned())));
         }
+        for (io.stepcarecovery.copies.CopyReport c : r.copiesOrEmpty()) {
+          // URIs come from the config, errors from remote servers: one line each
+          out.println(TerminalText.line("  copy       " + c.uri() + (c.verified() ? "  verified"
+              + (c.sha256() != null ? " (sha256 " + c.sha256().substring(0, 12) + "…)" : "")
+              + (c.snapshot() != null ? " (snapshot " + c.snapshot() + ")" : "") : "  FAILED: " + c.error())));
+        }
         out.flush();
+      }
+      if (!copied) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(TerminalText.line("stepca-recovery: backup " + r.backupId() + " is stored locally but NOT"
+            + " verified in every store: " + String.join("; ", r.copiesOrEmpty().stream()
+                .filter(c -> !c.verified()).map(c -> c.uri() + ": " + c.error()).toList())
+            + " (the copies that succeeded stay; fix the store and back up again)"));
+        err.flush();
+        return Main.FAILED;
       }
       return Main.OK;
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         RecoverCommand.class, ApproveCommand.class, AbortCommand.class, VerifyCommand.class, CheckCommand.class,
         ForgetCommand.class, ScheduleCommand.class, WatchCommand.class, StatusCommand.class, CancelCommand.class, ListCommand.class,
         UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
-        CompletionCommand.class,
+        CompletionCommand.class, DrillCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and failed (cancel: the run had already ended)",

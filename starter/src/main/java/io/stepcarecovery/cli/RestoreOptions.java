@@ -12,6 +12,12 @@ final class RestoreOptions {
       description = "The backup to restore (list them with 'backups'). Default: ${DEFAULT-VALUE}.")
   String backup;
 
+  @Option(names = "--from", paramLabel = "URI",
+      description = "The store to restore from: 'local', or an off-host copy's URI as 'backups' shows it"
+          + " (e.g. sftp://backup@host/srv/ca, s3://bucket/prefix). Default: the first store that holds"
+          + " the backup, the local one first. A fetched archive is verified like a local one.")
+  String from;
+
   @Option(names = {"-y", "--yes"},
       description = "Do not ask before replacing the live data (scripts, the demo). Without it the"
           + " workflow waits for approval and the command asks on the terminal.")

@@ -55,7 +55,8 @@ record RestoreRun(String kind, String workflowType, String details, String doing
     if (!wait.noWait) {
       Approval.requireTerminal(options.yes); // with --no-wait, approve in the Temporal UI or by signal
     }
-    BackupChoice.check(config.ca(name), options.backup, TemporalSession.address(config, common.temporal) == null);
+    BackupChoice.check(config.ca(name), options.backup, TemporalSession.address(config, common.temporal) == null,
+        options.from);
     try (TemporalSession session = TemporalSession.open(config, common.temporal, embedded)) {
       WorkflowOptions opts = StartOptions.of(session, kind, name, "backup " + options.backup, details);
       String id = opts.getWorkflowId();
@@ -65,7 +66,7 @@ record RestoreRun(String kind, String workflowType, String details, String doing
       session.client().newUntypedWorkflowStub(workflowType, opts).start(new RestoreRequest(name,
           options.backup, !options.noRollback, !options.yes, options.allowForeignRoot, clearAcmeAccount,
           FirstTaskWatch.deadlineSeconds(ctx), options.allowPaths, evenIfHealthy,
-          options.approvalTimeoutSeconds(config), CaViews.of(config.ca(name))));
+          options.approvalTimeoutSeconds(config), CaViews.of(config.ca(name)), options.from));
       early.close(); // the headline goes where the planned steps were; the live frame follows below it
       String what = doing + " CA " + name + " from backup " + options.backup;
       JsonNode r = StartedRun.await(session, id, JsonNode.class, common.json, wait, out, what, ctx, () -> {

@@ -35,6 +35,9 @@ final class ResultPrinter {
       out.println();
       ChecklistPrinter.print(out, Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)));
     }
+    if (result.hasNonNull("source") && !"local".equals(result.get("source").asText())) {
+      out.println(TerminalText.line("Restored from " + result.get("source").asText()));
+    }
     if (result.has("message")) {
       out.println(TerminalText.lines(result.get("message").asText()));
     } else if (result.has("archive")) {

@@ -5,12 +5,15 @@ import io.stepcarecovery.backup.BackupActivitiesImpl;
 import io.stepcarecovery.backup.BackupWorkflowImpl;
 import io.stepcarecovery.ca.CaServiceActivitiesImpl;
 import io.stepcarecovery.checklist.HostCheckActivitiesImpl;
+import io.stepcarecovery.copies.CopyActivitiesImpl;
 import io.stepcarecovery.checklist.ValidationActivitiesImpl;
 import io.stepcarecovery.ingress.IngressActivitiesImpl;
 import io.stepcarecovery.recovery.RecoveryWorkflowImpl;
 import io.stepcarecovery.restore.RestoreActivitiesImpl;
 import io.stepcarecovery.restore.RestoreWorkflowImpl;
 import io.stepcarecovery.verify.VerifyWorkflowImpl;
+import io.stepcarecovery.drill.DrillActivitiesImpl;
+import io.stepcarecovery.drill.DrillWorkflowImpl;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.probe.ProbeActivitiesImpl;
 import io.temporal.worker.Worker;
@@ -26,16 +29,17 @@ public final class Workers {
   private Workers() {}
 
   public static final List<Class<?>> WORKFLOWS = List.of(BackupWorkflowImpl.class,
-      RestoreWorkflowImpl.class, RecoveryWorkflowImpl.class, VerifyWorkflowImpl.class);
+      RestoreWorkflowImpl.class, RecoveryWorkflowImpl.class, VerifyWorkflowImpl.class, DrillWorkflowImpl.class);
 
   public static Object[] sharedActivities(StepcaRecoveryConfig config) {
-    return new Object[] {new ProbeActivitiesImpl(config), new ValidationActivitiesImpl(config)};
+    return new Object[] {new ProbeActivitiesImpl(config), new ValidationActivitiesImpl(config),
+        new DrillActivitiesImpl(config)};
   }
 
   public static Object[] hostActivities(StepcaRecoveryConfig config) {
     return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config),
         new RestoreActivitiesImpl(config), new HostCheckActivitiesImpl(config),
-        new IngressActivitiesImpl(config)};
+        new IngressActivitiesImpl(config), new CopyActivitiesImpl(config), new DrillActivitiesImpl(config)};
   }
 
   public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts) {

@@ -11,6 +11,7 @@ public enum BackupStep implements RunbookStep {
   HEALTH("Confirm CA health"),
   ARCHIVE("Archive snapshot (tar.gz + manifest)"),
   PUBLISH("Store and verify archive"),
+  COPY("Copy off-host and read back"),
   PRUNE("Prune old backups");
 
   private final String label;

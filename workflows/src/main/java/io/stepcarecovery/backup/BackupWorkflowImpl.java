@@ -1,6 +1,7 @@
 package io.stepcarecovery.backup;
 
 import static io.stepcarecovery.backup.BackupStep.ARCHIVE;
+import static io.stepcarecovery.backup.BackupStep.COPY;
 import static io.stepcarecovery.backup.BackupStep.HEALTH;
 import static io.stepcarecovery.backup.BackupStep.PREFLIGHT;
 import static io.stepcarecovery.backup.BackupStep.PRUNE;
@@ -20,12 +21,17 @@ import io.stepcarecovery.ca.LockReport;
 import io.stepcarecovery.ca.SameConfig;
 import io.stepcarecovery.ca.ServiceStatus;
 import io.stepcarecovery.ca.StopReport;
+import io.stepcarecovery.copies.CopyActivities;
+import io.stepcarecovery.copies.CopyReport;
 import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
 import io.stepcarecovery.progress.Step;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -132,6 +138,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           progress.summary(PUBLISH, where)).publish(ca.name(), backupId, archive);
       progress.done(PUBLISH, stored.archive() + " (sha256 " + stored.sha256().substring(0, 12) + "…)");
 
+      // The CA already runs again: copies never lengthen its downtime.
+      List<CopyReport> copies = copies(ca, host, where, stored.backupId());
+
       progress.running(PRUNE, where);
       // Prune is told which backup this run made, and never deletes it.
       PruneReport pruned = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.QUICK,
@@ -147,7 +156,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           : Math.max(0, started.start().startedAtMillis() - stop.stoppedAtMillis());
       return new BackupResult(stored.backupId(), ca.name(), stored.archive(), stored.sha256(),
           stored.sizeBytes(), downtime, window, stored.rootFingerprint(),
-          stored.intermediateFingerprint(), stored.dbType(), stop != null, pruned.deleted());
+          stored.intermediateFingerprint(), stored.dbType(), stop != null, pruned.deleted(), copies);
     } catch (ActivityFailure e) {
       progress.failRunning(Failures.rootMessage(e));
       throw e;
@@ -163,6 +172,43 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     Workflow.newDetachedCancellationScope(() ->
         ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.QUICK,
             "Release CA · " + ca.name()).unlockCa(ca.name(), owner)).run();
+  }
+
+  /**
+   * Writes the published backup to every configured off-host store at once, each its own
+   * activity on the CA host, and reads each back. A failed copy is reported, not thrown: the
+   * others stay, and the result says which failed and why.
+   */
+  private List<CopyReport> copies(CaDescription ca, String host, String where, String backupId) {
+    List<String> uris = ca.copiesOrEmpty();
+    if (uris.isEmpty() || Workflow.getVersion("offsite-copies", Workflow.DEFAULT_VERSION, 1) != 1) {
+      progress.skipped(COPY, "no off-host copies configured");
+      return List.of();
+    }
+    progress.running(COPY, where, uris.size() + " store(s)");
+    List<Promise<CopyReport>> running = new ArrayList<>();
+    for (String uri : uris) {
+      CopyActivities stub = ActivityPlans.stub(CopyActivities.class, host, ActivityPlans.COPY,
+          progress.summary(COPY, uri));
+      running.add(Async.function(stub::copy, ca.name(), backupId, uri));
+    }
+    List<CopyReport> reports = new ArrayList<>();
+    for (int i = 0; i < uris.size(); i++) {
+      try {
+        reports.add(running.get(i).get());
+      } catch (ActivityFailure e) {
+        reports.add(CopyReport.failed(uris.get(i), Failures.rootMessage(e)));
+      }
+    }
+    List<String> failed = reports.stream().filter(r -> !r.verified())
+        .map(r -> r.uri() + ": " + r.error()).toList();
+    if (failed.isEmpty()) {
+      progress.done(COPY, uris.size() + " verified: " + String.join(", ", uris));
+    } else {
+      log.error("backup {}: {} of {} off-host copies failed: {}", backupId, failed.size(), uris.size(), failed);
+      progress.failed(COPY, failed.size() + " of " + uris.size() + " failed: " + String.join("; ", failed));
+    }
+    return reports;
   }
 
   private SnapshotReport snapshot(CaDescription ca, String host, String where, String backupId,

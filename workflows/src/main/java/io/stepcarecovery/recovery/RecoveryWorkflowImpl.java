@@ -65,7 +65,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       }
       return new RecoveryResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), rolledBack,
           aside, r.plan().roots(), -1, "the restored CA did not start: " + r.startFailure()
-              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist));
+              + (rolledBack ? "; rolled back to the previous data" : ""), Checklists.ordered(checklist), r.source());
     }
 
     progress.running(ACME, ca.url());
@@ -104,7 +104,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return new RecoveryResult(ok, ca.name(), r.plan().backupId(), r.plan().archive(), false,
         r.swap().movedAside(), r.plan().roots(), downtime, ok ? "recovered from backup " + r.plan().backupId()
             + "; every checklist item passed" : "recovered from backup " + r.plan().backupId()
-            + " with failed checks: " + Checklists.failures(checklist), checklist);
+            + " with failed checks: " + Checklists.failures(checklist), checklist, r.source());
   }
 
   private void restartIngress(Platform platform, boolean clearAcmeAccount) {

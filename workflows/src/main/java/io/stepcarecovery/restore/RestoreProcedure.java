@@ -9,6 +9,8 @@ import io.stepcarecovery.ca.CaStarter;
 import io.stepcarecovery.ca.HostGate;
 import io.stepcarecovery.ca.StartReport;
 import io.stepcarecovery.ca.StopReport;
+import io.stepcarecovery.copies.CopyActivities;
+import io.stepcarecovery.copies.FetchReport;
 import io.stepcarecovery.probe.HealthReport;
 import io.stepcarecovery.probe.ProbeActivities;
 import io.stepcarecovery.progress.Progress;
@@ -46,7 +48,7 @@ public final class RestoreProcedure {
    * @param canRollBack the live data existed and was moved aside, so it can be put back
    */
   public record Restored(RestorePlan plan, String tag, SwapReport swap, StopReport stop,
-      HealthReport health, String startFailure, boolean canRollBack) {}
+      HealthReport health, String startFailure, boolean canRollBack, String source) {}
 
   private final Progress progress;
   private final StepNumbers steps;
@@ -55,6 +57,8 @@ public final class RestoreProcedure {
   private boolean approved;
   private String aborted;
   private CurrentHealth healthBefore;
+  /** Where the restored backup came from: "local" or an off-host copy's URI. */
+  private String source = FetchReport.LOCAL;
 
   public RestoreProcedure(Progress progress, StepNumbers steps) {
     this.progress = progress;
@@ -146,11 +150,11 @@ public final class RestoreProcedure {
               ActivityPlans.probe(HEALTH_TIMEOUT_SECONDS), progress.summary(steps.start(), ca.url()))
           .awaitHealthy(ca.name(), HEALTH_TIMEOUT_SECONDS);
       progress.done(steps.start(), ca.url() + "/health ok " + (health.healthyAtMillis() - start.startedAtMillis()) + " ms after start");
-      return new Restored(plan, tag, swap, stop, health, null, !swap.movedAside().isEmpty());
+      return new Restored(plan, tag, swap, stop, health, null, !swap.movedAside().isEmpty(), source);
     } catch (ActivityFailure e) {
       String why = Failures.rootMessage(e);
       progress.failed(steps.start(), "the restored CA did not come up: " + why);
-      return new Restored(plan, tag, swap, stop, null, why, !swap.movedAside().isEmpty());
+      return new Restored(plan, tag, swap, stop, null, why, !swap.movedAside().isEmpty(), source);
     }
   }
 
@@ -177,18 +181,35 @@ public final class RestoreProcedure {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       throw e;
     }
+    String backup = request.backupOrLatest();
+    if ((request.from() != null || !ca.copiesOrEmpty().isEmpty())
+        && Workflow.getVersion("offsite-copies", Workflow.DEFAULT_VERSION, 1) == 1) {
+      // The backup into the local store from the first store that holds it (local first), or
+      // from the one --from names; verified below exactly like a local one.
+      try {
+        FetchReport fetched = ActivityPlans.stub(CopyActivities.class, host, ActivityPlans.BULK,
+            progress.summary(steps.verify(), where)).fetch(ca.name(), backup, request.from());
+        source = fetched.source();
+        backup = fetched.backupId();
+        log.info("backup {} of CA {} from {}", backup, ca.name(), source);
+      } catch (ActivityFailure e) {
+        progress.failed(steps.verify(), Failures.rootMessage(e));
+        throw e;
+      }
+    }
+    String chosen = backup;
     RestorePlan plan;
     try {
       plan = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.BULK,
               progress.summary(steps.verify(), where))
-          .verifyAndStage(ca.name(), request.backupOrLatest(), request.foreignRootAllowed(),
+          .verifyAndStage(ca.name(), chosen, request.foreignRootAllowed(),
               request.allowedPaths(), tag);
     } catch (ActivityFailure e) {
       progress.failed(steps.verify(), Failures.rootMessage(e));
       Workflow.newDetachedCancellationScope(() -> {
         try {
           ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.QUICK, "Clean up staging · " + ca.name())
-              .discardStagingOf(ca.name(), request.backupOrLatest(), tag);
+              .discardStagingOf(ca.name(), chosen, tag);
         } catch (ActivityFailure cleanup) {
           // The failure to report is the verification's; leftover staging is only a copy.
           log.warn("staging of {} not cleaned up: {}", tag, Failures.rootMessage(cleanup));
@@ -197,7 +218,8 @@ public final class RestoreProcedure {
       throw e;
     }
     planned = PlannedRestore.of(plan, tag, healthBefore);
-    progress.done(steps.verify(), "backup " + plan.backupId() + " verified: " + plan.files()
+    progress.done(steps.verify(), "backup " + plan.backupId() + (FetchReport.LOCAL.equals(source) ? ""
+        : " (from " + source + ")") + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
     if (steps.stage() != steps.verify()) {
       progress.done(steps.stage(), plan.bytes() + " bytes staged, in the verifying read");

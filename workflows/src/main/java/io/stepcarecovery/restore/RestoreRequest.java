@@ -24,12 +24,22 @@ import java.util.List;
  *     nothing changed (default 3600)
  * @param expect the CA as the starting side's config describes it; when given, the run refuses
  *     before anything changes if the worker's config describes it otherwise (default none)
+ * @param from the store to restore from: "local" or an off-host copy's URI (default: the first
+ *     store that holds the backup, local first)
  */
 public record RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
     Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds,
     List<String> allowPaths, Boolean evenIfHealthy, Integer approvalTimeoutSeconds,
-    io.stepcarecovery.ca.CaView expect) {
+    io.stepcarecovery.ca.CaView expect, String from) {
   public static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 3600;
+
+  public RestoreRequest(String ca, String backup, Boolean rollback, Boolean approval,
+      Boolean allowForeignRoot, Boolean clearAcmeAccount, Integer workerDeadlineSeconds,
+      List<String> allowPaths, Boolean evenIfHealthy, Integer approvalTimeoutSeconds,
+      io.stepcarecovery.ca.CaView expect) {
+    this(ca, backup, rollback, approval, allowForeignRoot, clearAcmeAccount, workerDeadlineSeconds,
+        allowPaths, evenIfHealthy, approvalTimeoutSeconds, expect, null);
+  }
 
   public RestoreRequest(String ca, String backup) {
     this(ca, backup, null, null, null, null, null, null);

@@ -19,4 +19,13 @@ public record RestoreResult(
     List<String> restoredPaths,
     long caDowntimeMillis,
     String message,
-    List<ChecklistItem> checklist) {}
+    List<ChecklistItem> checklist,
+    String source) {
+  /** @param source where the backup came from: "local", or the off-host copy's URI */
+  public RestoreResult(boolean ok, String ca, String backupId, String archive, boolean rolledBack,
+      List<String> movedAside, List<String> restoredPaths, long caDowntimeMillis, String message,
+      List<ChecklistItem> checklist) {
+    this(ok, ca, backupId, archive, rolledBack, movedAside, restoredPaths, caDowntimeMillis, message, checklist,
+        null);
+  }
+}

@@ -59,7 +59,7 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.skipped(ROLLBACK, "not needed");
       return new RestoreResult(true, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "backup " + r.plan().backupId() + " restored and validated",
-          checklist);
+          checklist, r.source());
     }
     String failure = r.startFailure() != null ? "the restored CA did not start: " + r.startFailure()
         : Checklists.failures(checklist);
@@ -68,20 +68,20 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       progress.skipped(ROLLBACK, "rollback: false — restored data left in place for examination");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); restored data left in"
-              + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist);
+              + " place, previous data at " + String.join(", ", r.swap().movedAside()), checklist, r.source());
     }
     if (!r.canRollBack()) {
       progress.skipped(ROLLBACK, "nothing to roll back to: no live data was there before");
       return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), false,
           r.swap().movedAside(), r.plan().roots(), downtime, "validation failed (" + failure + "); there was no previous"
-              + " data to roll back to", checklist);
+              + " data to roll back to", checklist, r.source());
     }
     SwapReport back = procedure.rollback(ca, r, ROLLBACK);
     List<String> aside = new ArrayList<>(r.swap().movedAside());
     aside.addAll(back.movedAside());
     return new RestoreResult(false, ca.name(), r.plan().backupId(), r.plan().archive(), true, aside,
         r.plan().roots(), downtime, "validation failed (" + failure + "); rolled back: the previous data serves again,"
-            + " the failed restore lies at " + String.join(", ", back.movedAside()), checklist);
+            + " the failed restore lies at " + String.join(", ", back.movedAside()), checklist, r.source());
   }
 
   @Override
