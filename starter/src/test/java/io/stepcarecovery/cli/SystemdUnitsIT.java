@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * /etc/systemd/system. Each unit passes systemd-analyze verify; the worker runs from its unit;
  * and the backup timer, given a short interval by a drop-in, fires real backups: through the
  * worker's Temporal, then in embedded mode (a config without a Temporal address) — each a new
- * backup in the store, with the CA running afterwards.
+ * backup in the store, with the CA running afterwards; the drill timer then drills that backup.
  */
 @Tag("lab")
 class SystemdUnitsIT {
@@ -29,7 +29,7 @@ class SystemdUnitsIT {
       "stepca-recovery-backup.timer", "stepca-recovery-drill.service", "stepca-recovery-drill.timer");
 
   @Test
-  void theUnitsVerifyAndTheBackupTimerFiresBackupsThroughTheWorkerAndEmbedded() throws Exception {
+  void theUnitsVerifyAndTheTimersFireBackupsThroughTheWorkerAndEmbeddedAndADrill() throws Exception {
     // Not under /tmp: PrivateTmp= gives the units their own /tmp, where the lab's bind mounts
     // (config, passwords, store) of a @TempDir would be hidden from them.
     Path target = Files.createDirectories(LabCa.repo().resolve("starter/target"));
@@ -81,6 +81,26 @@ class SystemdUnitsIT {
       assertEquals("NoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=full", host.exec("systemctl", "show",
           "stepca-recovery-backup.service", "-p", "NoNewPrivileges", "-p", "PrivateTmp", "-p", "ProtectSystem")
           .lines().sorted().collect(Collectors.joining("\n")), "the hardening the backups ran with");
+
+      // the drill timer, embedded too: a sandbox step-ca from the host's binary proves the latest
+      // backup restores; the production CA keeps running
+      Files.writeString(embedded, Files.readString(embedded).replace("    backups: {", "    drill: { command: \""
+          + "/usr/local/bin/stepca-lab start\", passwordFile: " + host.env("PASSWORD_FILE") + " }\n    backups: {"));
+      LabCa.run(List.of("podman", "cp", embedded.toString(), host.container() + ":/etc/stepca-recovery/embedded.yaml"), 60);
+      dropIn(host, work, "stepca-recovery-drill.service",
+          "[Service]\nEnvironment=STEPCA_RECOVERY_CONFIG=/etc/stepca-recovery/embedded.yaml\n");
+      dropIn(host, work, "stepca-recovery-drill.timer", "[Timer]\nOnCalendar=\nRandomizedDelaySec=0\nOnActiveSec=3s\n");
+      String caPid = host.exec("systemctl", "show", "step-ca", "-p", "MainPID");
+      host.exec("systemctl", "start", "stepca-recovery-drill.timer");
+      awaitTrue(() -> host.exec("journalctl", "-u", "stepca-recovery-drill", "--no-pager", "-o", "cat")
+          .contains("Finished stepca-recovery-drill.service") || host.exec("systemctl", "show", "stepca-recovery-drill.service",
+          "-p", "Result").equals("Result=exit-code"), 420, "the drill unit ends");
+      String drill = host.exec("journalctl", "-u", "stepca-recovery-drill", "--no-pager", "-o", "cat");
+      assertTrue(drill.contains("Drill passed: ") && drill.contains("backup     " + inProcess), drill);
+      assertEquals("ExecMainStatus=0\nResult=success", host.exec("systemctl", "show", "stepca-recovery-drill.service",
+          "-p", "Result", "-p", "ExecMainStatus").lines().sorted().collect(Collectors.joining("\n")), drill);
+      assertEquals(caPid, host.exec("systemctl", "show", "step-ca", "-p", "MainPID"), "production CA untouched by the drill");
+      assertCaRuns(host);
     } finally {
       deleteTree(work);
     }
