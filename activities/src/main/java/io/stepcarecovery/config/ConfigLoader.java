@@ -16,6 +16,7 @@ import io.stepcarecovery.config.StepcaRecoveryConfig.AcmeConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.IngressConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.RunRecordsConfig;
+import io.stepcarecovery.config.StepcaRecoveryConfig.ScheduleConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.ServiceConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.TemporalConfig;
 import java.io.IOException;
@@ -182,6 +183,9 @@ public final class ConfigLoader {
       if (ca.issuance() != null) {
         p.name(k + ".issuance.provisioner", ca.issuance().provisioner());
         p.absolute(k + ".issuance.passwordFile", ca.issuance().passwordFile());
+      }
+      if (ca.schedule() != null) {
+        p.schedule(k + ".schedule", ca.schedule());
       }
     }
     List<IngressConfig> ingress = raw.ingress() == null ? List.of() : raw.ingress();
@@ -359,6 +363,26 @@ public final class ConfigLoader {
         }
       } catch (IllegalArgumentException e) {
         fail(key, "an https:// URL, got '" + value + "'");
+      }
+    }
+
+    void schedule(String key, ScheduleConfig s) {
+      if (s.backup() == null && s.drill() == null) {
+        fail(key, "'backup' and/or 'drill', each " + ScheduleText.EXPECTED);
+      }
+      for (String[] job : new String[][] {{"backup", s.backup()}, {"drill", s.drill()}}) {
+        if (job[1] != null) {
+          try {
+            ScheduleText.parse(job[1]);
+          } catch (IllegalArgumentException e) {
+            fail(key + "." + job[0], ScheduleText.EXPECTED + "; " + io.stepcarecovery.text.TerminalText.line(e.getMessage()));
+          }
+        }
+      }
+      if (s.jitter() != null && !s.jitter().strip().matches("0+[smh]?")
+          && DurationText.seconds(s.jitter()) < 0) {
+        fail(key + ".jitter", "a duration such as 30s, 5m or 1h (0 for none), got '"
+            + io.stepcarecovery.text.TerminalText.line(s.jitter()) + "'");
       }
     }
 

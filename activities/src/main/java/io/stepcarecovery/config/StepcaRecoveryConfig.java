@@ -129,15 +129,44 @@ public record StepcaRecoveryConfig(
       AcmeConfig acme,
       IssuanceConfig issuance,
       BackupsConfig backups,
-      DrillConfig drill) {
+      DrillConfig drill,
+      ScheduleConfig schedule) {
     public CaConfig(String name, String host, Path caConfig, String url, Path rootCert, ServiceConfig service,
         String owner, AcmeConfig acme, IssuanceConfig issuance, BackupsConfig backups) {
-      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, null);
+      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, null, null);
+    }
+
+    public CaConfig(String name, String host, Path caConfig, String url, Path rootCert, ServiceConfig service,
+        String owner, AcmeConfig acme, IssuanceConfig issuance, BackupsConfig backups, DrillConfig drill) {
+      this(name, host, caConfig, url, rootCert, service, owner, acme, issuance, backups, drill, null);
     }
 
     /** Where this CA's restore drills run: {@code drill.host}, else the CA's host. */
     public String drillHost() {
       return DrillConfig.hostOf(drill, host);
+    }
+  }
+
+  /**
+   * When the CA's backups and restore drills run on their own: {@code schedule apply} makes one
+   * Temporal Schedule of each that is set (validated by {@link ScheduleText}: cron in UTC or an
+   * interval).
+   *
+   * @param backup CRON_OR_INTERVAL, e.g. "0 3 * * *" or 6h; null: no scheduled backup
+   * @param drill the same for restore drills of the latest backup; null: none
+   * @param jitter each run starts up to this much later, at random, so that CAs scheduled alike
+   *     do not all stop at the same second (default {@link #DEFAULT_JITTER}; "0" for none)
+   */
+  public record ScheduleConfig(String backup, String drill, String jitter) {
+    public static final Duration DEFAULT_JITTER = Duration.ofMinutes(5);
+
+    /** The jitter the config says (already validated), else the default. */
+    public Duration jitterOrDefault() {
+      if (jitter == null) {
+        return DEFAULT_JITTER;
+      }
+      long seconds = DurationText.seconds(jitter);
+      return seconds < 0 ? Duration.ZERO : Duration.ofSeconds(seconds);
     }
   }
 

@@ -90,6 +90,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void schedulesLoadPerCaAndTheirMistakesNameTheKey() throws Exception {
+    String scheduled = GOOD.replace("\ningress:", "\n    schedule: { backup: \"0 3 * * *\", drill: 24h }\ningress:");
+    StepcaRecoveryConfig c = ConfigLoader.load(write(scheduled));
+    assertEquals(new StepcaRecoveryConfig.ScheduleConfig("0 3 * * *", "24h", null), c.ca("main").schedule());
+    assertEquals(java.time.Duration.ofMinutes(5), c.ca("main").schedule().jitterOrDefault());
+    assertEquals(null, ConfigLoader.load(write(GOOD)).ca("main").schedule(), "no schedule unless configured");
+    assertEquals(java.time.Duration.ofSeconds(30), ConfigLoader.load(write(scheduled.replace("drill: 24h", "jitter: 30s")))
+        .ca("main").schedule().jitterOrDefault());
+    assertEquals(java.time.Duration.ZERO, ConfigLoader.load(write(scheduled.replace("drill: 24h", "jitter: \"0\"")))
+        .ca("main").schedule().jitterOrDefault());
+
+    String msg = error(scheduled.replace("0 3 * * *", "0 25 * * *"));
+    assertTrue(msg.contains("'cas[0].schedule.backup'") && msg.contains("hour field '25'"), msg);
+    msg = error(scheduled.replace("drill: 24h", "drill: 1d"));
+    assertTrue(msg.contains("'cas[0].schedule.drill'") && msg.contains("a day is 24h"), msg);
+    msg = error(scheduled.replace("drill: 24h", "jitter: soon"));
+    assertTrue(msg.contains("'cas[0].schedule.jitter'") && msg.contains("'soon'"), msg);
+    msg = error(scheduled.replace("backup: \"0 3 * * *\", drill: 24h", "jitter: 1m"));
+    assertTrue(msg.contains("'cas[0].schedule'") && msg.contains("'backup' and/or 'drill'"), msg);
+    msg = error(scheduled.replace("drill: 24h", "restore: 24h"));
+    assertTrue(msg.contains("unknown key 'cas[0].schedule.restore'") && msg.contains("backup, drill, jitter"), msg);
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsPath() throws Exception {
     String msg = error(GOOD.replace("keep: 14", "keep: 14, kepe: 3"));
     assertTrue(msg.contains("unknown key 'cas[0].backups.kepe'") && msg.contains("keep"), msg);

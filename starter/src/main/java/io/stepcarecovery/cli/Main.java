@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             + " on an embedded Temporal service with an in-process worker: the break-glass mode."},
     subcommands = {BackupCommand.class, BackupsCommand.class, RestoreCommand.class,
         RecoverCommand.class, ApproveCommand.class, AbortCommand.class, VerifyCommand.class, CheckCommand.class,
-        ForgetCommand.class, WatchCommand.class, StatusCommand.class, CancelCommand.class, ListCommand.class,
+        ForgetCommand.class, ScheduleCommand.class, WatchCommand.class, StatusCommand.class, CancelCommand.class, ListCommand.class,
         UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
         CompletionCommand.class, LossesCommand.class, DrillCommand.class,
         CommandLine.HelpCommand.class},

@@ -1,0 +1,25 @@
+package io.stepcarecovery.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "delete", mixinStandardHelpOptions = true,
+    description = {"Delete a schedule: no more runs from it (a run already going goes on; backups it made stay)."
+        + " `schedule apply` creates it again while the config still has it."})
+final class ScheduleDeleteCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin ScheduleIdOption schedule;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try (ScheduleService service = ScheduleService.open(RemoteOptions.config(common), common)) {
+      service.run("DeleteSchedule", schedule.id, () -> service.client().getHandle(schedule.id).delete());
+      ScheduleOutput.done(spec.commandLine(), common.json, schedule.id, "deleted", "Deleted " + schedule.id);
+      return Main.OK;
+    }
+  }
+}
