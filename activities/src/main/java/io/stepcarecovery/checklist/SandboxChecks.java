@@ -21,9 +21,9 @@ public final class SandboxChecks {
     return IssuanceCheck.check(sandbox);
   }
 
-  /** "ACME endpoint reachable". */
+  /** "ACME endpoint reachable": the full order, with throwaway keys, as in a recovery. */
   public static ChecklistItem acme(CaConfig sandbox) {
-    return AcmeCheck.check(sandbox);
+    return AcmeCheck.check(sandbox, AcmeFlow.FRESH_KEYS);
   }
 
   /** Why a step-ca did not start, from its log lines: the diagnoses a real recovery gives. */
