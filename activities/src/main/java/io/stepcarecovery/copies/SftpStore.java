@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -66,6 +69,16 @@ public final class SftpStore implements OffsiteStore {
     PinnedHostKey pinned = new PinnedHostKey(c.knownHosts(), c.host(), c.portOrDefault());
     SshClient client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier(pinned);
+    // AES-GCM first: the JDK runs it on the CPU's AES instructions, while MINA's default first
+    // choice, chacha20-poly1305, is pure Java and halved the throughput against OpenSSH's sftp.
+    List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
+    for (BuiltinCiphers cipher : List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
+        BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh)) {
+      if (cipher.isSupported()) {
+        ciphers.add(cipher);
+      }
+    }
+    client.setCipherFactories(ciphers);
     // No ~/.ssh lookups: only what the config names is used.
     client.setKeyIdentityProvider(s -> List.of());
     client.start();

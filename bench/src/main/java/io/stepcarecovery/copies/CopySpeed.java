@@ -48,6 +48,7 @@ public final class CopySpeed {
       try (OffsiteStore s = SftpStore.open("bench", sftp)) {
         timed("sftp (ours)", s, backup, size);
       }
+      sftpPut(env, file, size); // right after ours: the same load on a shared machine
       try (OffsiteStore s = S3Store.open("bench", s3)) {
         timed("s3 (ours)", s, backup, size);
       }
@@ -94,6 +95,22 @@ public final class CopySpeed {
     report(what + ", upload only", size, uploaded.get() - t0);
     report(what + ", upload + read-back", size, t1 - t0);
     store.delete(backup.backupId());
+  }
+
+  /** OpenSSH's sftp put of the same file, same key, pinned host key. */
+  private static void sftpPut(java.util.Map<String, String> env, Path file, long size) throws Exception {
+    Path batch = Files.writeString(file.resolveSibling("put.batch"), "put " + file + " " + env.get("SFTP_PATH")
+        + "/ref.bin\n");
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder("sftp", "-q", "-b", batch.toString(), "-i", env.get("SFTP_KEY"),
+        "-o", "UserKnownHostsFile=" + env.get("SFTP_KNOWN_HOSTS"), "-o", "StrictHostKeyChecking=yes",
+        "-o", "BatchMode=yes", "-P", env.get("SFTP_PORT"), env.get("SFTP_USER") + "@127.0.0.1")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("sftp put exited " + p.exitValue());
+    }
+    report("sftp put (OpenSSH)", size, System.nanoTime() - t0);
+    Files.deleteIfExists(Path.of(env.get("SFTP_PATH"), "ref.bin"));
   }
 
   /** offsite.env's KEY=value lines (lab paths need no shell unquoting). */

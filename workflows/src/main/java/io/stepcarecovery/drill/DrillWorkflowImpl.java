@@ -117,9 +117,14 @@ public class DrillWorkflowImpl implements DrillWorkflow {
         // The backup did not verify or extract: a failed drill, the reason as a restore gives it.
         failure = Failures.rootMessage(e);
         progress.failed(VERIFY, failure);
-        checklist.add(ChecklistItem.failed(ChecklistItem.SERVICE_STATUS, "Backup restores", failure,
-            "The backup does not verify or extract as a restore would need it",
-            "Pick another backup (stepca-recovery backups) and drill it; make a new backup"));
+        boolean config = e.getCause() instanceof ApplicationFailure af && "BadInput".equals(af.getType());
+        checklist.add(config
+            ? ChecklistItem.failed(ChecklistItem.SERVICE_STATUS, "Drill configured", failure,
+                "The drill host's config does not allow this drill (nothing was extracted)",
+                "Fix the drill section of the config on " + drillHost + " and restart its worker")
+            : ChecklistItem.failed(ChecklistItem.SERVICE_STATUS, "Backup restores", failure,
+                "The backup does not verify or extract as a restore would need it",
+                "Pick another backup (stepca-recovery backups) and drill it; make a new backup"));
       }
       if (sandbox != null) {
         progress.done(VERIFY, "backup " + sandbox.backupId() + (from == null ? "" : " (from " + from + ")")
