@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +50,12 @@ public class CopyActivitiesImpl implements CopyActivities {
         log.info("backup {} of CA {} copied to {} and read back in {} ms ({} bytes)", backupId, ca, uri,
             (System.nanoTime() - t0) / 1_000_000, local.record().sizeBytes());
         if (r.verified()) {
-          // Retention per store, as the local store's prune does: never the backup just copied.
+          // Retention per store, as the local store's prune does: never the backup just copied,
+          // nor the newest that passed a drill.
           try {
-            List<String> gone = CopyRetention.forget(s, c.backups().keepOrDefault(), local.backupId(), false);
+            Set<String> protect = new HashSet<>(Set.of(local.backupId()));
+            store.newestDrilled().ifPresent(protect::add);
+            List<String> gone = CopyRetention.forget(s, c.backups().keepOrDefault(), protect, false);
             if (!gone.isEmpty()) {
               log.info("CA {}: {} forgot {} (keep {})", ca, uri, gone, c.backups().keepOrDefault());
             }

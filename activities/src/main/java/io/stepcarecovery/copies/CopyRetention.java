@@ -7,22 +7,24 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The retention policy on one off-host store, each store on its own (what one holds, another may
  * not): a restic repository by restic's own {@code forget} with the same rules; a tar.gz store by
  * {@link Retention} on what it lists, then {@link OffsiteStore#delete} of each backup that goes
- * (record first). Never the newest backup it holds, nor the one a run just made.
+ * (record first). Never the newest backup it holds, nor the ones in {@code protect}: the one a run
+ * just made and the newest that passed a drill (the local store's drill records say which).
  */
 public final class CopyRetention {
   private CopyRetention() {}
 
   /** @return the ids that go (or would go, with {@code dryRun}), newest first */
-  public static List<String> forget(OffsiteStore store, KeepPolicy policy, String justMade, boolean dryRun)
+  public static List<String> forget(OffsiteStore store, KeepPolicy policy, Set<String> protect, boolean dryRun)
       throws IOException {
     if (store instanceof ResticStore restic) {
       // restic keeps the newest snapshot under any policy; the just-made one is the newest.
-      return restic.forget(policy, dryRun);
+      return restic.forget(policy, protect, dryRun);
     }
     List<StoredBackup> held = store.list();
     List<Retention.Dated> dated = new ArrayList<>();
@@ -37,7 +39,7 @@ public final class CopyRetention {
         .map(Retention.Dated::id).orElse(null);
     List<String> gone = new ArrayList<>();
     for (Retention.Dated d : Retention.apply(dated, policy, java.time.ZoneId.systemDefault()).remove()) {
-      if (!d.id().equals(newest) && !d.id().equals(justMade)) {
+      if (!d.id().equals(newest) && !protect.contains(d.id())) {
         gone.add(d.id());
       }
     }

@@ -397,9 +397,20 @@ public final class ResticStore implements OffsiteStore {
    * @return the backup ids restic removes (or would, with {@code dryRun}), newest first
    */
   public List<String> forget(KeepPolicy policy, boolean dryRun) throws IOException {
+    return forget(policy, java.util.Set.of(), dryRun);
+  }
+
+  /**
+   * restic's own forget with the policy; the backups in {@code protect} (the newest that passed a
+   * drill) stay whatever the policy says: one {@code --keep-tag backup=ID} each.
+   */
+  public List<String> forget(KeepPolicy policy, java.util.Set<String> protect, boolean dryRun) throws IOException {
     requireRepository();
     List<String> args = new ArrayList<>(List.of("forget", "--json", "--tag", TAG + ",ca=" + ca, "--group-by", ""));
     args.addAll(policy.resticArgs());
+    for (String id : new java.util.TreeSet<>(protect)) {
+      args.addAll(List.of("--keep-tag", "backup=" + id));
+    }
     args.add(dryRun ? "--dry-run" : "--prune");
     byte[] out = restic.run(null, LONG, n -> {}, args);
     List<String> removed = new ArrayList<>();

@@ -400,6 +400,14 @@ public final class BackupStore {
     return retention(policy, justMade, ZoneId.systemDefault());
   }
 
+  /**
+   * The newest backup whose last drill passed, by the drill records here: what retention keeps in
+   * this store and in every off-host copy until a newer one passes.
+   */
+  public Optional<String> newestDrilled() {
+    return DrillRecords.newestPassed(this, list().stream().map(StoredBackup::backupId).toList());
+  }
+
   /** {@link #retention(KeepPolicy, String)} by the calendar of {@code zone}. */
   public Retention.Decision retention(KeepPolicy policy, String justMade, ZoneId zone) {
     Instant now = Instant.now();

@@ -211,6 +211,12 @@ class ResticStoreTest {
       List<String> would = store.forget(io.stepcarecovery.retention.KeepPolicy.lastN(3), true);
       assertEquals(all.subList(3, 11), would, "the 8 oldest would go, newest first");
       assertEquals(11, JSON.readTree(resticCli("snapshots", "--json")).size(), "a dry run removes nothing");
+      // The newest backup that passed a drill stays whatever the policy says.
+      String drilled = all.get(7);
+      List<String> protectedRun = store.forget(io.stepcarecovery.retention.KeepPolicy.lastN(3),
+          java.util.Set.of(drilled), true);
+      assertEquals(all.subList(3, 11).stream().filter(id -> !id.equals(drilled)).toList(), protectedRun,
+          "all but the drilled one of the 8 oldest would go");
       assertEquals(would, store.forget(io.stepcarecovery.retention.KeepPolicy.lastN(3), false));
       assertEquals(all.subList(0, 3), store.list().stream().map(StoredBackup::backupId).toList());
       resticCli("check"); // pruned, and the repository is sound

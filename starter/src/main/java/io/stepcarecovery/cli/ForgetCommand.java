@@ -16,6 +16,7 @@ import io.stepcarecovery.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,7 +62,8 @@ final class ForgetCommand implements Callable<Integer> {
       // Each store on its own: what one holds, another may not; one unreachable store does not stop the rest.
       try (OffsiteStore s = OffsiteStores.open(c.name(), copy)) {
         List<String> heldBefore = s.list().stream().map(StoredBackup::backupId).toList();
-        List<String> copyGone = CopyRetention.forget(s, policy, null, dryRun);
+        List<String> copyGone = CopyRetention.forget(s, policy,
+            local.newestDrilled().map(Set::of).orElse(Set.of()), dryRun);
         results.add(new StoreResult(copy.uri(), copy.uri(),
             heldBefore.stream().filter(id -> !copyGone.contains(id)).toList(), copyGone, null));
       } catch (Exception e) {
