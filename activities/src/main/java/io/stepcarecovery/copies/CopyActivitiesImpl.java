@@ -100,6 +100,7 @@ public class CopyActivitiesImpl implements CopyActivities {
       }
       List<CopyConfig> candidates = from == null ? c.backups().copiesOrEmpty() : List.of(configured(c, from));
       for (CopyConfig copy : candidates) {
+        Path into = null;
         try (OffsiteStore s = OffsiteStores.open(ca, copy)) {
           List<StoredBackup> held = s.list();
           StoredBackup b = BackupLookup.LATEST.equals(backup) ? held.stream().findFirst().orElse(null)
@@ -109,7 +110,7 @@ public class CopyActivitiesImpl implements CopyActivities {
             continue;
           }
           store.prepare();
-          Path into = store.dir().resolve(".work").resolve("fetch-" + b.backupId());
+          into = store.dir().resolve(".work").resolve("fetch-" + b.backupId());
           StoredBackup fetched = s.fetch(b.backupId(), into, Heartbeat.of("fetch from " + copy.uri()));
           Path sig = BackupSignature.of(Path.of(fetched.archive()));
           store.adopt(fetched, Files.exists(sig) ? sig : null);
@@ -121,7 +122,10 @@ public class CopyActivitiesImpl implements CopyActivities {
           Files.deleteIfExists(into);
           log.info("backup {} of CA {} fetched from {} into {}", b.backupId(), ca, copy.uri(), store.dir());
           return new FetchReport(copy.uri(), b.backupId());
-        } catch (CopyException | IOException e) {
+        } catch (IOException | RuntimeException e) {
+          // Any store's failure (unreachable, a corrupt read, a restic snapshot whose files do not
+          // match its manifest) sends the fetch to the next store; what it left is removed.
+          discardFetch(into);
           if (from != null) {
             throw e;
           }
@@ -129,9 +133,24 @@ public class CopyActivitiesImpl implements CopyActivities {
           misses.add(copy.uri() + ": " + e.getMessage());
         }
       }
-      throw new ConfigException("no store holds " + (BackupLookup.LATEST.equals(backup) ? "a backup"
+      throw new ConfigException("no store gave a usable copy of " + (BackupLookup.LATEST.equals(backup) ? "a backup"
           : "backup " + backup) + " of CA " + ca + ": " + String.join("; ", misses));
     });
+  }
+
+  /** Removes a failed fetch's half-written files (the regular files in its own directory). */
+  private static void discardFetch(Path into) {
+    if (into == null || !Files.isDirectory(into, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var left = Files.list(into)) {
+      for (Path p : left.toList()) {
+        Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(into);
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not remove the failed fetch {}: {}", into, e.getMessage());
+    }
   }
 
   private static CopyConfig configured(CaConfig c, String uri) {
