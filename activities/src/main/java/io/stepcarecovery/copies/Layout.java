@@ -70,6 +70,25 @@ final class Layout {
         b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(), b.encryptedTo(), b.signedBy());
   }
 
+  /** What reading a stored archive back found: verified when its SHA-256 is the record's. */
+  static CopyReport readBack(String uri, StoredBackup b, String got) {
+    if (!got.equals(b.sha256())) {
+      return new CopyReport(uri, false, uri + ": " + archiveName(b) + " has SHA-256 " + got
+          + " but its record says " + b.sha256() + ": this copy is corrupt", got, null);
+    }
+    return new CopyReport(uri, true, null, got, null);
+  }
+
+  /** A fetched archive is used only when its SHA-256 is the record's; otherwise it is removed. */
+  static void requireRecorded(String uri, StoredBackup b, Path archive) throws IOException {
+    String got = sha256(archive);
+    if (!got.equals(b.sha256())) {
+      Files.deleteIfExists(archive);
+      throw new CopyException(uri + ": " + archiveName(b) + " has SHA-256 " + got
+          + " but its record says " + b.sha256() + ": this copy is corrupt; not used");
+    }
+  }
+
   static String sha256(InputStream in, LongConsumer progress) throws IOException {
     MessageDigest sha = ArchiveWriter.sha256();
     byte[] buf = new byte[1 << 17];

@@ -38,6 +38,12 @@ public interface OffsiteStore extends AutoCloseable {
   /** The complete backups this store holds for the CA, newest first. */
   List<StoredBackup> list() throws IOException;
 
+  /** The complete backup {@code backupId} this store holds, or a refusal naming the store. */
+  default StoredBackup listed(String backupId) throws IOException {
+    return list().stream().filter(x -> x.backupId().equals(backupId)).findFirst()
+        .orElseThrow(() -> new CopyException(uri() + " holds no complete backup " + backupId));
+  }
+
   /**
    * Downloads a backup into {@code dir} as the local store lays it out: the archive (and its
    * signature) under their stored names, plus {@code <id>.json}; checks the archive's SHA-256

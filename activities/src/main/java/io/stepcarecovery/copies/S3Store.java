@@ -188,16 +188,7 @@ public final class S3Store implements OffsiteStore {
     } catch (SdkException e) {
       throw new IOException(uri + ": " + e.getMessage(), e);
     }
-    if (!got.equals(b.sha256())) {
-      return new CopyReport(uri, false, uri + ": " + Layout.archiveName(b) + " has SHA-256 " + got
-          + " but its record says " + b.sha256() + ": this copy is corrupt", got, null);
-    }
-    return new CopyReport(uri, true, null, got, null);
-  }
-
-  private StoredBackup listed(String backupId) throws IOException {
-    return list().stream().filter(x -> x.backupId().equals(backupId)).findFirst()
-        .orElseThrow(() -> new CopyException(uri + " holds no complete backup " + backupId));
+    return Layout.readBack(uri, b, got);
   }
 
   @Override
@@ -239,12 +230,7 @@ public final class S3Store implements OffsiteStore {
     Files.createDirectories(into);
     Path archive = into.resolve(Layout.archiveName(b));
     download(Layout.archiveName(b), archive, progress);
-    String got = Layout.sha256(archive);
-    if (!got.equals(b.sha256())) {
-      Files.deleteIfExists(archive);
-      throw new CopyException(uri + ": " + Layout.archiveName(b) + " has SHA-256 " + got
-          + " but its record says " + b.sha256() + ": this copy is corrupt; not used");
-    }
+    Layout.requireRecorded(uri, b, archive);
     try {
       download(Layout.signatureName(b), into.resolve(Layout.signatureName(b)), n -> { });
     } catch (NoSuchKeyException unsigned) {

@@ -193,16 +193,7 @@ public final class SftpStore implements OffsiteStore {
     try (InputStream in = sftp.read(dir + "/" + Layout.archiveName(b), BUFFER)) {
       got = Layout.sha256(in, progress);
     }
-    if (!got.equals(b.sha256())) {
-      return new CopyReport(uri, false, uri + ": " + Layout.archiveName(b) + " has SHA-256 " + got
-          + " but its record says " + b.sha256() + ": this copy is corrupt", got, null);
-    }
-    return new CopyReport(uri, true, null, got, null);
-  }
-
-  private StoredBackup listed(String backupId) throws IOException {
-    return list().stream().filter(x -> x.backupId().equals(backupId)).findFirst()
-        .orElseThrow(() -> new CopyException(uri + " holds no complete backup " + backupId));
+    return Layout.readBack(uri, b, got);
   }
 
   @Override
@@ -244,12 +235,7 @@ public final class SftpStore implements OffsiteStore {
     Files.createDirectories(into);
     Path archive = into.resolve(Layout.archiveName(b));
     download(Layout.archiveName(b), archive, progress);
-    String got = Layout.sha256(archive);
-    if (!got.equals(b.sha256())) {
-      Files.deleteIfExists(archive);
-      throw new CopyException(uri + ": " + Layout.archiveName(b) + " has SHA-256 " + got
-          + " but its record says " + b.sha256() + ": this copy is corrupt; not used");
-    }
+    Layout.requireRecorded(uri, b, archive);
     if (exists(Layout.signatureName(b))) {
       download(Layout.signatureName(b), into.resolve(Layout.signatureName(b)), n -> { });
     }

@@ -16,10 +16,7 @@ final class ScheduleDeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ScheduleService service = ScheduleService.open(RemoteOptions.config(common), common)) {
-      service.run("DeleteSchedule", schedule.id, () -> service.client().getHandle(schedule.id).delete());
-      ScheduleOutput.done(spec.commandLine(), common.json, schedule.id, "deleted", "Deleted " + schedule.id);
-      return Main.OK;
-    }
+    return ScheduleService.onSchedule(common, spec.commandLine(), schedule.id, "DeleteSchedule",
+        h -> h.delete(), "deleted", "Deleted " + schedule.id);
   }
 }

@@ -21,11 +21,8 @@ final class SchedulePauseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ScheduleService service = ScheduleService.open(RemoteOptions.config(common), common)) {
-      String note = reason.isBlank() ? "paused by stepca-recovery schedule pause" : reason;
-      service.run("PatchSchedule (pause)", schedule.id, () -> service.client().getHandle(schedule.id).pause(note));
-      ScheduleOutput.done(spec.commandLine(), common.json, schedule.id, "paused", "Paused " + schedule.id);
-      return Main.OK;
-    }
+    String note = reason.isBlank() ? "paused by stepca-recovery schedule pause" : reason;
+    return ScheduleService.onSchedule(common, spec.commandLine(), schedule.id, "PatchSchedule (pause)",
+        h -> h.pause(note), "paused", "Paused " + schedule.id);
   }
 }

@@ -78,6 +78,19 @@ final class ScheduleService implements AutoCloseable {
     }
   }
 
+  /**
+   * What pause, unpause, trigger and delete share: open the service named by the options, do one
+   * thing to one schedule, say what was done (text or --json).
+   */
+  static int onSchedule(CommonOptions common, picocli.CommandLine cmd, String scheduleId, String operation,
+      java.util.function.Consumer<io.temporal.client.schedules.ScheduleHandle> action, String state, String text) {
+    try (ScheduleService service = open(RemoteOptions.config(common), common)) {
+      service.run(operation, scheduleId, () -> action.accept(service.client().getHandle(scheduleId)));
+      ScheduleOutput.done(cmd, common.json, scheduleId, state, text);
+      return Main.OK;
+    }
+  }
+
   void run(String operation, String scheduleId, Runnable call) {
     call(operation, scheduleId, () -> {
       call.run();

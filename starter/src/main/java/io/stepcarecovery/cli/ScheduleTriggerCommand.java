@@ -17,11 +17,8 @@ final class ScheduleTriggerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ScheduleService service = ScheduleService.open(RemoteOptions.config(common), common)) {
-      service.run("PatchSchedule (trigger)", schedule.id, () -> service.client().getHandle(schedule.id).trigger());
-      ScheduleOutput.done(spec.commandLine(), common.json, schedule.id, "triggered", "Triggered " + schedule.id
-          + " (skipped by the service if its previous run is still going)");
-      return Main.OK;
-    }
+    return ScheduleService.onSchedule(common, spec.commandLine(), schedule.id, "PatchSchedule (trigger)",
+        h -> h.trigger(), "triggered", "Triggered " + schedule.id
+            + " (skipped by the service if its previous run is still going)");
   }
 }

@@ -21,11 +21,8 @@ final class ScheduleUnpauseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ScheduleService service = ScheduleService.open(RemoteOptions.config(common), common)) {
-      String note = reason.isBlank() ? "unpaused by stepca-recovery schedule unpause" : reason;
-      service.run("PatchSchedule (unpause)", schedule.id, () -> service.client().getHandle(schedule.id).unpause(note));
-      ScheduleOutput.done(spec.commandLine(), common.json, schedule.id, "unpaused", "Unpaused " + schedule.id);
-      return Main.OK;
-    }
+    String note = reason.isBlank() ? "unpaused by stepca-recovery schedule unpause" : reason;
+    return ScheduleService.onSchedule(common, spec.commandLine(), schedule.id, "PatchSchedule (unpause)",
+        h -> h.unpause(note), "unpaused", "Unpaused " + schedule.id);
   }
 }
