@@ -71,13 +71,6 @@ public final class LogScanner {
   private static final Pattern GENERIC = Pattern.compile("\\b(error|fatal|panic)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*");
   private static final Pattern OTT = Pattern.compile("(ott=)\\S+");
-  /**
-   * {@code user:password@} in a DSN: step-ca prints its MySQL dataSource, password included, when
-   * the database is unreachable. Greedy to the last '@' of the word, as the Go driver splits it.
-   */
-  private static final Pattern DSN_CREDENTIALS = Pattern.compile("([^\\s:@\"'/=]+:)(?!//)\\S*@");
-  /** step-ca's own "… with source DSN: …", whatever the password holds (spaces too). */
-  private static final Pattern STEPCA_SOURCE = Pattern.compile("(with source [^\\s:@]*:).*@((?:tcp|unix)\\()");
 
   private LogScanner() {}
 
@@ -120,8 +113,8 @@ public final class LogScanner {
   static String quote(String line) {
     String s = OTT.matcher(line.strip()).replaceAll("$1[redacted]");
     s = JWT.matcher(s).replaceAll("[redacted]");
-    s = STEPCA_SOURCE.matcher(s).replaceAll("$1[redacted]@$2");
-    s = DSN_CREDENTIALS.matcher(s).replaceAll("$1[redacted]@");
+    // step-ca prints its MySQL DSN, password included, when the database is unreachable
+    s = io.stepcarecovery.sqldb.DsnRedaction.redact(s);
     return s.length() <= QUOTE_MAX ? s : s.substring(0, QUOTE_MAX) + "…";
   }
 }

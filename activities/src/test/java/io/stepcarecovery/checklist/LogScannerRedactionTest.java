@@ -37,4 +37,14 @@ class LogScannerRedactionTest {
     String plain = "2026/11/30 00:08:47 Serving HTTPS on 127.0.0.1:29859 ...";
     assertEquals(plain, LogScanner.quote(plain));
   }
+
+  @Test
+  void aServiceCommandsOutputInAnErrorIsRedactedToo() {
+    // lab/ca-ctl start prints step-ca's last log lines when it exits at once: the error quotes them
+    io.stepcarecovery.service.Shell.Result r = new io.stepcarecovery.service.Shell.Result(1,
+        "ca-ctl: step-ca exited right after start\nError opening database of Type mysql with source"
+            + " stepca:pw123@tcp(127.0.0.1:3306)/: connection refused\n");
+    assertFalse(r.tail().contains("pw123"), r.tail());
+    assertTrue(r.tail().contains("stepca:[redacted]@tcp(127.0.0.1:3306)/"), r.tail());
+  }
 }
