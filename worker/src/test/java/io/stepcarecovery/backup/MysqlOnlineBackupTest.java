@@ -151,6 +151,11 @@ class MysqlOnlineBackupTest {
     assertTrue(certs >= certsBefore && certs <= certsAfter,
         "dump has " + certs + " certificates; the database had " + certsBefore + " before and " + certsAfter + " after");
     assertTrue(lab.healthy());
+
+    // until restores load dumps, no restore puts the files back without the database
+    RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+        () -> new io.stepcarecovery.restore.RestoreActivitiesImpl(config).verifyBackup("lab", r.backupId(), false, List.of()));
+    assertTrue(String.valueOf(refused.getMessage()).contains("does not load yet"), refused.toString());
     System.out.printf("online backup: %d certificates in the dump (%d before, %d after), %d issued during the"
         + " backup, %d health checks all ok, dump %d bytes%n", certs, certsBefore, certsAfter,
         issuedDuringBackup.get(), healthChecks.get(), dump.length);
