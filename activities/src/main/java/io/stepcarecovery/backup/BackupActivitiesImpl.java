@@ -18,6 +18,8 @@ import io.stepcarecovery.encryption.BackupEncryption;
 import io.stepcarecovery.encryption.RecipientKey;
 import io.stepcarecovery.signing.BackupSignature;
 import io.stepcarecovery.signing.SigningKey;
+import io.stepcarecovery.sqldb.MysqlDsn;
+import io.stepcarecovery.sqldb.MysqlDump;
 import io.stepcarecovery.store.BackupStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +54,14 @@ public class BackupActivitiesImpl implements BackupActivities {
     Path stepPath = StepPath.of(c.caConfig());
     List<Path> wanted = new ArrayList<>();
     wanted.add(stepPath);
-    if (db.isExternal()) {
+    boolean online = false;
+    if (db.isMysql() && !configOnly) {
+      // an online dump: checked now (a bad DSN or missing client fails before anything runs)
+      MysqlDsn.parse(db.dsn(), c.caConfig() + " db.dataSource");
+      MysqlDsn.database(db.database(), c.caConfig() + " db.database");
+      MysqlDump.client();
+      online = true;
+    } else if (db.isExternal()) {
       if (!configOnly) {
         throw new ConfigException("CA " + c.name() + " keeps its database in " + db.type()
             + " (" + c.caConfig() + " db.type): a file backup does not cover an external database."
@@ -119,7 +128,17 @@ public class BackupActivitiesImpl implements BackupActivities {
     String interFp = json.crt() == null ? null : Fingerprints.ofFile(json.crt());
     return new BackupPlan(c.caConfig().toString(), stepPath.toString(),
         roots.stream().map(Path::toString).toList(), db.isNone() ? "none" : db.type(), bytes,
-        rootFp, interFp, tree.followed());
+        rootFp, interFp, tree.followed(), online ? Boolean.TRUE : null);
+  }
+
+  /**
+   * Where the online dump of {@code database} lies under the step path, so it is an archive
+   * member beside the files (listed in the manifest with its SHA-256): beside the manifest, in
+   * {@code STEPPATH/.stepca-recovery/db/DATABASE.sql}, which the snapshot never copies from the host.
+   */
+  static Path dumpPath(Path snapshotDir, String stepPath, String database) {
+    return Snapshotter.mirror(snapshotDir, Path.of(stepPath)).resolve(Manifest.DIR).resolve("db")
+        .resolve(database + ".sql");
   }
 
   @Override
@@ -136,11 +155,33 @@ public class BackupActivitiesImpl implements BackupActivities {
       // the newest value log is only linked now and copied by archive(), after the CA is back
       Snapshotter.Result r = Snapshotter.copyWhileStopped(plan.roots().stream().map(Path::of).toList(), follow,
           snap, List.of(Path.of(plan.stepPath()).resolve(Manifest.DIR)), Heartbeat.of("snapshot"));
+      long files = r.files();
+      long bytes = r.bytes();
+      if (plan.isOnline()) {
+        // the files are copied with the CA running (config, certs, secrets: step-ca does not write
+        // them); its database is dumped in one InnoDB snapshot while it keeps issuing
+        CaJson.Db db = CaJson.read(c.caConfig()).db();
+        if (!db.isMysql()) {
+          throw new ConfigException(c.caConfig() + ": db.type changed from mysql to '" + db.type()
+              + "' since the backup's preflight; back up again");
+        }
+        MysqlDsn dsn = MysqlDsn.parse(db.dsn(), c.caConfig() + " db.dataSource");
+        String database = MysqlDsn.database(db.database(), c.caConfig() + " db.database");
+        Path scratch = store.workDir(backupId).resolve("client");
+        Files.createDirectories(scratch);
+        Files.setPosixFilePermissions(scratch, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        MysqlDump.Result d = MysqlDump.dump(dsn, database, dumpPath(snap, plan.stepPath(), database), scratch,
+            Heartbeat.of("dump"));
+        log.info("online dump of CA {}: database {} at {} by {}, {} bytes in {} ms (CA kept running)", ca,
+            database, dsn.address(), d.client(), d.bytes(), d.millis());
+        files++;
+        bytes += d.bytes();
+      }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.info("snapshot of CA {}: {} files, {} bytes in {} ms ({} bytes of sealed value logs linked, {} bytes"
           + " of the newest value log linked, to be copied once the CA runs)", ca, r.files(), r.bytes(), ms,
           r.linkedBytes(), r.deferredBytes());
-      return new SnapshotReport(snap.toString(), r.files(), r.bytes(), ms);
+      return new SnapshotReport(snap.toString(), files, bytes, ms);
     });
   }
 

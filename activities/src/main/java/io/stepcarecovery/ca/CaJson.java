@@ -29,8 +29,28 @@ public record CaJson(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** @param type step-ca's db.type; empty when the CA runs without a database */
-  public record Db(String type, Path dataSource, Path valueDir) {
+  /**
+   * @param type step-ca's db.type; empty when the CA runs without a database
+   * @param dataSource the database's path (file databases; null for SQL ones)
+   * @param dsn an SQL database's dataSource as written, password included: never log or return it
+   * @param database an SQL database's {@code database} (null for file databases)
+   */
+  public record Db(String type, Path dataSource, Path valueDir, String dsn, String database) {
+    public Db(String type, Path dataSource, Path valueDir) {
+      this(type, dataSource, valueDir, null, null);
+    }
+
+    /** Neither the DSN nor the password ever shows in a record's text. */
+    @Override
+    public String toString() {
+      return "Db[type=" + type + ", dataSource=" + dataSource + ", valueDir=" + valueDir
+          + ", database=" + database + "]";
+    }
+
+    public boolean isMysql() {
+      return type.equals("mysql");
+    }
+
     public boolean isBadger() {
       return type.equals("badger") || type.equals("badgerv1") || type.equals("badgerv2");
     }
@@ -88,11 +108,16 @@ public record CaJson(
             + " bbolt, mysql or postgresql");
       }
       Path dataSource = null;
+      String dsn = null;
+      String database = null;
       if (!type.equals("mysql") && !type.equals("postgresql")) {
         dataSource = path(file, dbNode, "dataSource", true);
+      } else {
+        dsn = dbNode.path("dataSource").isTextual() ? dbNode.path("dataSource").asText() : null;
+        database = dbNode.path("database").isTextual() ? dbNode.path("database").asText() : null;
       }
       Path valueDir = dbNode.hasNonNull("valueDir") ? path(file, dbNode, "valueDir", true) : null;
-      db = new Db(type, dataSource, valueDir);
+      db = new Db(type, dataSource, valueDir, dsn, database);
     }
     List<String> dns = new ArrayList<>();
     root.path("dnsNames").forEach(n -> dns.add(n.asText()));

@@ -113,6 +113,8 @@ public final class LogScanner {
   static String quote(String line) {
     String s = OTT.matcher(line.strip()).replaceAll("$1[redacted]");
     s = JWT.matcher(s).replaceAll("[redacted]");
+    // step-ca prints its MySQL DSN, password included, when the database is unreachable
+    s = io.stepcarecovery.sqldb.DsnRedaction.redact(s);
     return s.length() <= QUOTE_MAX ? s : s.substring(0, QUOTE_MAX) + "…";
   }
 }

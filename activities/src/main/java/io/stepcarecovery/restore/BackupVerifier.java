@@ -64,9 +64,24 @@ final class BackupVerifier {
       }
       // Where it goes is this host's decision: the manifest only says what is inside.
       RestoreTargets.of(c, allowPaths).check(stored.backupId(), m.roots());
+      refuseDatabaseDump(stored.backupId(), m);
       LOG.info("backup {} of CA {} verified: {} entries, {} bytes", stored.backupId(), ca, v.entries(), v.bytes());
       return new RestorePlan(stored.backupId(), archive.toString(), v.sha256(), m.createdAt(), m.dbType(),
           m.rootFingerprint(), m.roots(), v.entries(), v.bytes(), allowPaths, m.reason());
+    }
+  }
+
+  /**
+   * An online backup of a CA on MySQL holds its database as a dump: putting its files back alone
+   * would "restore" a CA whose database was not, so it is refused until restores load dumps.
+   */
+  static void refuseDatabaseDump(String backupId, Manifest m) {
+    String dumps = m.stepPath() + "/" + Manifest.DIR + "/db/";
+    if (m.files().stream().anyMatch(f -> f.path().startsWith(dumps))) {
+      throw new ConfigException("backup " + backupId + " is an online backup of a CA on " + m.dbType()
+          + ": it holds the database as a dump (" + dumps + "), which stepca-recovery does not load yet."
+          + " Restore it by hand (README, 'What a backup is'): extract the archive, then load the dump"
+          + " with the mariadb client");
     }
   }
 

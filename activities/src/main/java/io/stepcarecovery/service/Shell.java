@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs a command with a deadline and keeps the end of what it printed. */
 public final class Shell {
   public record Result(int exitCode, String output) {
+    /** The output's end for an error message, any DSN credentials redacted (it may quote step-ca's log). */
     public String tail() {
-      String t = output.strip();
+      String t = io.stepcarecovery.sqldb.DsnRedaction.redact(output.strip());
       return t.length() <= 600 ? t : "…" + t.substring(t.length() - 600);
     }
   }

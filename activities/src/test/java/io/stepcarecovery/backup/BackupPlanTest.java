@@ -1,6 +1,7 @@
 package io.stepcarecovery.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,16 +60,38 @@ class BackupPlanTest {
   }
 
   @Test
-  void externalDatabaseIsRefusedUnlessConfigOnlyIsAsked() throws Exception {
-    Path mysql = variant("mysql", caJson.replaceFirst("\"type\":\\s*\"badgerv2\"", "\"type\": \"mysql\""));
+  void postgresqlIsRefusedUnlessConfigOnlyIsAsked() throws Exception {
+    Path pg = variant("pg", caJson.replaceFirst("\"type\":\\s*\"badgerv2\"", "\"type\": \"postgresql\""));
     ConfigException e = assertThrows(ConfigException.class,
-        () -> BackupActivitiesImpl.plan(ca(mysql, tmp.resolve("store")), false));
+        () -> BackupActivitiesImpl.plan(ca(pg, tmp.resolve("store")), false));
     assertTrue(e.getMessage().contains("a file backup does not cover an external database")
         && e.getMessage().contains("--config-only"), e.getMessage());
 
-    BackupPlan configOnly = BackupActivitiesImpl.plan(ca(mysql, tmp.resolve("store")), true);
-    assertEquals("mysql", configOnly.dbType());
-    assertTrue(configOnly.roots().contains(mysql.getParent().getParent().toString()));
+    BackupPlan configOnly = BackupActivitiesImpl.plan(ca(pg, tmp.resolve("store")), true);
+    assertEquals("postgresql", configOnly.dbType());
+    assertTrue(configOnly.roots().contains(pg.getParent().getParent().toString()));
+  }
+
+  @Test
+  void mysqlIsPlannedOnlineWithoutItsDataSourceAsAPath() throws Exception {
+    Path mysql = variant("mysql", caJson.replaceFirst("\"db\":\\s*\\{[^}]*}",
+        "\"db\": {\"type\": \"mysql\", \"dataSource\": \"ca:s3cret@tcp(127.0.0.1:3306)/\", \"database\": \"stepca\"}"));
+    BackupPlan plan = BackupActivitiesImpl.plan(ca(mysql, tmp.resolve("store")), false);
+    assertEquals("mysql", plan.dbType());
+    assertTrue(plan.isOnline());
+    // the step path and the certs/key ca.json names (here in the lab's tree); no database path
+    assertEquals(mysql.getParent().getParent().toString(), plan.roots().get(0));
+    assertTrue(plan.roots().stream().noneMatch(r -> r.endsWith("/db")), plan.roots().toString());
+    assertFalse(plan.toString().contains("s3cret"), plan.toString());
+  }
+
+  @Test
+  void mysqlWithABadDataSourceIsRefusedWithoutQuotingIt() throws Exception {
+    Path mysql = variant("mysqlbad", caJson.replaceFirst("\"db\":\\s*\\{[^}]*}",
+        "\"db\": {\"type\": \"mysql\", \"dataSource\": \"ca:s3cret@tcp(-x:3306)/\", \"database\": \"stepca\"}"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BackupActivitiesImpl.plan(ca(mysql, tmp.resolve("store")), false));
+    assertTrue(e.getMessage().contains("host") && !e.getMessage().contains("s3cret"), e.getMessage());
   }
 
   @Test

@@ -58,6 +58,28 @@ public final class LabCa implements AutoCloseable {
   }
 
   /**
+   * A lab whose CA keeps its database in MariaDB (lab/up --db mysql): the server on loopback
+   * under DIR/db, {@code env} also holds DIR/db/db.env (DB_PORT, DB_SOCKET, DB_USER, DB_NAME,
+   * DB_PASSWORD_FILE).
+   */
+  public static LabCa upMysql(Path dir) {
+    Path repo = repo();
+    if (!Files.isExecutable(repo.resolve("lab/build/stepca-lab"))) {
+      throw new IllegalStateException("the lab is not installed: run lab/install first (.ci/run does)");
+    }
+    run(List.of(repo.resolve("lab/up").toString(), "--db", "mysql", dir.toString()), 120);
+    Map<String, String> env = new HashMap<>(readEnv(dir.resolve("lab.env")));
+    env.putAll(readEnv(dir.resolve("db/db.env")));
+    return new LabCa(dir, env);
+  }
+
+  /** SQL on the lab's MariaDB as its root (unix socket authentication: no password anywhere). */
+  public String sql(String statements) {
+    return run(List.of("mariadb", "--no-defaults", "--batch", "--skip-column-names",
+        "--socket=" + env("DB_SOCKET"), "-uroot", "-e", statements), 60);
+  }
+
+  /**
    * A lab with its off-host stores (lab/up --offsite): an sshd, s3proxy and a restic repository
    * on loopback, and the three copies in its config. {@code env} also holds DIR/offsite/offsite.env.
    */

@@ -69,6 +69,7 @@ final class BackupCommand implements Callable<Integer> {
         doc.put("ok", copied);
         doc.put("verified", copied);
         doc.put("workflowId", id);
+        doc.put("online", Boolean.TRUE.equals(r.online()));
         Output.json(spec.commandLine(), doc);
       } else {
         out.println("Backup " + TerminalText.line(r.backupId()) + (copied ? " stored and verified"
@@ -78,7 +79,9 @@ final class BackupCommand implements Callable<Integer> {
         out.println("  size       " + r.sizeBytes() + " bytes");
         out.println("  db         " + r.dbType());
         out.println("  root       " + r.rootFingerprint());
-        out.println("  CA down    " + (r.caWasRunning() ? r.caDowntimeMillis() + " ms (stopped window "
+        out.println("  CA down    " + (Boolean.TRUE.equals(r.online())
+            ? "no (online backup: the database was dumped while the CA kept running)"
+            : r.caWasRunning() ? r.caDowntimeMillis() + " ms (stopped window "
             + r.stoppedWindowMillis() + " ms)" : "no (it was not running; left stopped)"));
         if (!r.pruned().isEmpty()) {
           out.println("  pruned     " + TerminalText.line(String.join(", ", r.pruned())));

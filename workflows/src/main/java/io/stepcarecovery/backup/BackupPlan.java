@@ -12,6 +12,8 @@ import java.util.Map;
  * @param estimatedBytes bytes under all roots when the plan was made
  * @param symlinkedPaths each root or path ca.json names that is a symlink, and its real path: the
  *     snapshot copies what it leads to under the configured name (null in plans made before)
+ * @param online the CA's database is dumped while the CA keeps running (MySQL): no stop at all;
+ *     null in plans made before
  */
 public record BackupPlan(
     String caConfig,
@@ -21,11 +23,23 @@ public record BackupPlan(
     long estimatedBytes,
     String rootFingerprint,
     String intermediateFingerprint,
-    Map<String, String> symlinkedPaths) {
+    Map<String, String> symlinkedPaths,
+    Boolean online) {
+
+  public BackupPlan(String caConfig, String stepPath, List<String> roots, String dbType,
+      long estimatedBytes, String rootFingerprint, String intermediateFingerprint,
+      Map<String, String> symlinkedPaths) {
+    this(caConfig, stepPath, roots, dbType, estimatedBytes, rootFingerprint, intermediateFingerprint,
+        symlinkedPaths, null);
+  }
+
+  public boolean isOnline() {
+    return Boolean.TRUE.equals(online);
+  }
 
   public BackupPlan(String caConfig, String stepPath, List<String> roots, String dbType,
       long estimatedBytes, String rootFingerprint, String intermediateFingerprint) {
-    this(caConfig, stepPath, roots, dbType, estimatedBytes, rootFingerprint, intermediateFingerprint, null);
+    this(caConfig, stepPath, roots, dbType, estimatedBytes, rootFingerprint, intermediateFingerprint, null, null);
   }
 
   public Map<String, String> symlinkedPathsOrEmpty() {

@@ -8,6 +8,8 @@ import java.util.List;
  * @param stoppedWindowMillis CA process exit until the start command (what the snapshot costs)
  * @param copies one report per configured off-host copy, in config order: which were written and
  *     read back, and why any other failed
+ * @param online the backup dumped the CA's database while the CA kept running (MySQL): no stop,
+ *     {@code caDowntimeMillis} 0; null in results from before
  */
 public record BackupResult(
     String backupId,
@@ -22,12 +24,20 @@ public record BackupResult(
     String dbType,
     boolean caWasRunning,
     List<String> pruned,
-    List<CopyReport> copies) {
+    List<CopyReport> copies,
+    Boolean online) {
+  public BackupResult(String backupId, String ca, String archive, String sha256, long sizeBytes,
+      long caDowntimeMillis, long stoppedWindowMillis, String rootFingerprint, String intermediateFingerprint,
+      String dbType, boolean caWasRunning, List<String> pruned, List<CopyReport> copies) {
+    this(backupId, ca, archive, sha256, sizeBytes, caDowntimeMillis, stoppedWindowMillis, rootFingerprint,
+        intermediateFingerprint, dbType, caWasRunning, pruned, copies, null);
+  }
+
   public BackupResult(String backupId, String ca, String archive, String sha256, long sizeBytes,
       long caDowntimeMillis, long stoppedWindowMillis, String rootFingerprint, String intermediateFingerprint,
       String dbType, boolean caWasRunning, List<String> pruned) {
     this(backupId, ca, archive, sha256, sizeBytes, caDowntimeMillis, stoppedWindowMillis, rootFingerprint,
-        intermediateFingerprint, dbType, caWasRunning, pruned, null);
+        intermediateFingerprint, dbType, caWasRunning, pruned, null, null);
   }
 
   /** The off-host copies (none configured, or a history from before copies existed: empty). */

@@ -42,6 +42,7 @@ import org.slf4j.Logger;
  * The runbook's backup procedure, with the CA down only for the snapshot copy:
  * describe → preflight → stop → snapshot → start → /health → archive → publish+verify → prune.
  * Whatever fails or is cancelled after the stop, the CA is started again (see {@link CaStarter}).
+ * A CA on MySQL is never stopped: its database is dumped online (the plan says so).
  */
 public class BackupWorkflowImpl implements BackupWorkflow {
   private static final Logger log = Workflow.getLogger(BackupWorkflowImpl.class);
@@ -109,7 +110,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     CaStarter.Started started = null;
     try {
       SnapshotReport snapshot;
-      if (status.running()) {
+      if (plan.isOnline()) {
+        // An SQL database is dumped in one consistent snapshot while step-ca keeps issuing:
+        // nothing to stop, so nothing to start again.
+        progress.skipped(STOP, "online backup: the " + plan.dbType() + " database is dumped while the CA runs");
+        snapshot = snapshot(ca, host, where, backupId, plan);
+        progress.skipped(START, "online backup: the CA was never stopped");
+        progress.skipped(HEALTH, "");
+      } else if (status.running()) {
         progress.running(STOP, where);
         stop = ActivityPlans.stub(CaServiceActivities.class, host, ActivityPlans.SERVICE,
             progress.summary(STOP, where)).stopCa(ca.name());
@@ -156,7 +164,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           : Math.max(0, started.start().startedAtMillis() - stop.stoppedAtMillis());
       return new BackupResult(stored.backupId(), ca.name(), stored.archive(), stored.sha256(),
           stored.sizeBytes(), downtime, window, stored.rootFingerprint(),
-          stored.intermediateFingerprint(), stored.dbType(), stop != null, pruned.deleted(), copies);
+          stored.intermediateFingerprint(), stored.dbType(), plan.isOnline() ? status.running() : stop != null,
+          pruned.deleted(), copies, plan.isOnline() ? Boolean.TRUE : null);
     } catch (ActivityFailure e) {
       progress.failRunning(Failures.rootMessage(e));
       throw e;
