@@ -14,6 +14,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.stepcarecovery.metrics.RunbookMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,9 +26,15 @@ public class CopyActivitiesImpl implements CopyActivities {
   private static final Logger log = LoggerFactory.getLogger(CopyActivitiesImpl.class);
   public static final String COPY_REFUSED = "CopyRefused";
   private final StepcaRecoveryConfig config;
+  private final RunbookMetrics metrics;
 
   public CopyActivitiesImpl(StepcaRecoveryConfig config) {
+    this(config, RunbookMetrics.unexported());
+  }
+
+  public CopyActivitiesImpl(StepcaRecoveryConfig config, RunbookMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -48,6 +55,7 @@ public class CopyActivitiesImpl implements CopyActivities {
         log.info("backup {} of CA {} copied to {} and read back in {} ms ({} bytes)", backupId, ca, uri,
             (System.nanoTime() - t0) / 1_000_000, local.record().sizeBytes());
         if (r.verified()) {
+          metrics.copyVerified(ca, uri, local.record().createdAt());
           // Retention per store, as the local store's prune does: never the backup just copied.
           try {
             List<String> gone = CopyRetention.forget(s, c.backups().keepOrDefault(), local.backupId(), false);
