@@ -67,6 +67,9 @@ public final class RunbookMetrics {
 
   /** The newest backup in the store, as the worker finds it at start (no counter moves). */
   public void backupSeen(String ca, Instant createdAt, long archiveBytes) {
+    if (createdAt == null) {
+      return;
+    }
     Value last = gauge(BACKUP_LAST_SUCCESS, "When the newest successful backup's snapshot was taken", "ca", ca);
     if (last.raise(createdAt.getEpochSecond())) {
       set(BACKUP_ARCHIVE_BYTES, "Size of the newest successful backup's archive", archiveBytes, "ca", ca);
@@ -130,7 +133,7 @@ public final class RunbookMetrics {
    * A record's time, or null: records are read as hostile, and a metric must never fail the
    * backup or drill it describes.
    */
-  static Instant instant(String text) {
+  public static Instant instant(String text) {
     try {
       return text == null ? null : Instant.parse(text);
     } catch (java.time.DateTimeException e) {
