@@ -2,7 +2,10 @@ package io.stepcarecovery.worker.metrics;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import java.time.Duration;
 
@@ -16,8 +19,27 @@ public final class TemporalMetrics {
 
   private TemporalMetrics() {}
 
+  /** The SDK's gauge whose name ends in _count, which Prometheus reads as part of a histogram. */
+  static final String ACTIVE_THREADS_SDK = "temporal_workflow_active_thread_count";
+  static final String ACTIVE_THREADS = "temporal_workflow_active_threads";
+
   /** The scope to give the service stubs; closing it stops the reporting. */
   public static Scope scope(MeterRegistry registry) {
+    // So that a scrape passes `promtool check metrics` (CI runs it): the SDK registers its meters
+    // without help text, and one gauge under a histogram-like name. The other names stay the SDK's,
+    // as Temporal's dashboards query them.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith("temporal_")) {
+          return id;
+        }
+        String name = id.getName().equals(ACTIVE_THREADS_SDK) ? ACTIVE_THREADS : id.getName();
+        String help = id.getDescription() != null ? id.getDescription()
+            : "Temporal Java SDK metric " + id.getName() + " (docs.temporal.io/references/sdk-metrics)";
+        return new Meter.Id(name, Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), help, id.getType());
+      }
+    });
     return new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(REPORT_EVERY.toSeconds()));
   }
