@@ -21,7 +21,6 @@ public final class RunbookMetrics {
   public static final String BACKUP_LAST_SUCCESS = "stepca_backup_last_success_timestamp_seconds";
   public static final String BACKUP_DURATION = "stepca_backup_duration_seconds";
   public static final String BACKUP_ARCHIVE_BYTES = "stepca_backup_archive_bytes";
-  public static final String BACKUP_CA_DOWNTIME = "stepca_backup_ca_downtime_seconds";
   /** Exported with the {@code _total} suffix Prometheus gives counters. */
   public static final String BACKUPS = "stepca_backups";
   public static final String BACKUP_FAILURES = "stepca_backup_failures";
@@ -74,10 +73,6 @@ public final class RunbookMetrics {
     if (last.raise(createdAt.getEpochSecond())) {
       set(BACKUP_ARCHIVE_BYTES, "Size of the newest successful backup's archive", archiveBytes, "ca", ca);
     }
-  }
-
-  public void backupDowntime(String ca, Duration down) {
-    set(BACKUP_CA_DOWNTIME, "How long the last backup kept the CA stopped", seconds(down), "ca", ca);
   }
 
   /** A step of a backup failed (each failed attempt counts: a retried step that fails twice is 2). */
