@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import io.stepcarecovery.metrics.RunbookMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,14 +38,30 @@ public class BackupActivitiesImpl implements BackupActivities {
   private static final Logger log = LoggerFactory.getLogger(BackupActivitiesImpl.class);
   private static final String MANIFEST_AS_WRITTEN = "manifest.json";
   private final StepcaRecoveryConfig config;
+  private final RunbookMetrics metrics;
 
   public BackupActivitiesImpl(StepcaRecoveryConfig config) {
+    this(config, RunbookMetrics.unexported());
+  }
+
+  public BackupActivitiesImpl(StepcaRecoveryConfig config, RunbookMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** Counts a failed attempt of a backup step for the "backup failing" alert, then rethrows. */
+  private <T> T counted(String ca, java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException | Error e) {
+      metrics.backupFailed(ca);
+      throw e;
+    }
   }
 
   @Override
   public BackupPlan preflight(String ca, boolean configOnly) {
-    return ActivityErrors.run(() -> plan(config.ca(ca), configOnly));
+    return counted(ca, () -> ActivityErrors.run(() -> plan(config.ca(ca), configOnly)));
   }
 
   /** What to back up, from ca.json: the step path plus whatever it points to outside it. */
@@ -143,7 +160,7 @@ public class BackupActivitiesImpl implements BackupActivities {
 
   @Override
   public SnapshotReport snapshot(String ca, String backupId, BackupPlan plan) {
-    return ActivityErrors.run(() -> {
+    return counted(ca, () -> ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
       Path snap = store.workDir(backupId).resolve("snapshot");
@@ -182,12 +199,12 @@ public class BackupActivitiesImpl implements BackupActivities {
           + " of the newest value log linked, to be copied once the CA runs)", ca, r.files(), r.bytes(), ms,
           r.linkedBytes(), r.deferredBytes());
       return new SnapshotReport(snap.toString(), files, bytes, ms);
-    });
+    }));
   }
 
   @Override
   public ArchiveReport archive(String ca, String backupId, String reason, String createdAt, BackupPlan plan) {
-    return ActivityErrors.run(() -> {
+    return counted(ca, () -> ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
       Path work = store.workDir(backupId);
@@ -226,12 +243,12 @@ public class BackupActivitiesImpl implements BackupActivities {
           signer == null ? "" : ", signed by " + signer.fingerprint());
       return new ArchiveReport(partial.toString(), r.sha256(), r.sizeBytes(), r.entries(), ms,
           recipient == null ? null : recipient.fingerprint(), signer == null ? null : signer.fingerprint());
-    });
+    }));
   }
 
   @Override
   public StoredBackup publish(String ca, String backupId, ArchiveReport archive) {
-    return ActivityErrors.run(() -> {
+    return counted(ca, () -> ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
       RecipientKey recipient = null;
@@ -249,10 +266,12 @@ public class BackupActivitiesImpl implements BackupActivities {
       Path asWritten = store.workDir(backupId).resolve(MANIFEST_AS_WRITTEN);
       Manifest written = Files.exists(asWritten) ? Manifest.parse(Files.readAllBytes(asWritten)) : null;
       Path partial = Path.of(archive.partialPath());
-      return store.publish(backupId, partial, archive.sha256(), recipient, reading, written,
+      StoredBackup stored = store.publish(backupId, partial, archive.sha256(), recipient, reading, written,
           archive.signedBy() == null ? null : BackupSignature.of(partial), archive.signedBy(),
           Heartbeat.of("verify"));
-    });
+      metrics.backupSucceeded(ca, stored.createdAt(), stored.sizeBytes());
+      return stored;
+    }));
   }
 
   @Override

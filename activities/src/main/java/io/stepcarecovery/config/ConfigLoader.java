@@ -229,8 +229,18 @@ public final class ConfigLoader {
         p.fail("runRecords.keep", "how many run records to keep, from 1 to 10000, got " + keep);
       }
     }
+    StepcaRecoveryConfig.MetricsConfig metrics = null;
+    if (raw.metrics() != null && raw.metrics().probeInterval() != null) {
+      long seconds = DurationText.seconds(raw.metrics().probeInterval());
+      if (seconds < 5 || seconds > 3600) {
+        p.fail("metrics.probeInterval", "how often the worker probes for its metrics, from 5s to 1h, got '"
+            + io.stepcarecovery.text.TerminalText.line(raw.metrics().probeInterval()) + "'");
+      } else {
+        metrics = new StepcaRecoveryConfig.MetricsConfig(java.time.Duration.ofSeconds(seconds));
+      }
+    }
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
-        List.copyOf(services), raw.lockDir(), approvalTimeout, raw.runRecords());
+        List.copyOf(services), raw.lockDir(), approvalTimeout, raw.runRecords(), metrics);
   }
 
   /** Names the key given twice, the map that holds it, and the line of its second time. */
@@ -301,7 +311,11 @@ public final class ConfigLoader {
 
   /** Shapes the YAML may have; unknown keys are refused. */
   record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
-      List<String> services, Path lockDir, String approvalTimeout, RunRecordsConfig runRecords) {}
+      List<String> services, Path lockDir, String approvalTimeout, RunRecordsConfig runRecords,
+      RawMetrics metrics) {}
+
+  /** {@code metrics:} as written; the interval is text like 60s or 5m. */
+  record RawMetrics(String probeInterval) {}
 
   private record Problems(Path source) {
     void fail(String key, String expected) {

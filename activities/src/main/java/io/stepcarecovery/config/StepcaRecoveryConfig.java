@@ -23,12 +23,19 @@ public record StepcaRecoveryConfig(
     List<String> services,
     Path lockDir,
     Duration approvalTimeout,
-    RunRecordsConfig runRecords) {
+    RunRecordsConfig runRecords,
+    MetricsConfig metrics) {
   /** tmpfs: a lock whose holder is gone because the host rebooted is gone with it. */
   public static final Path DEFAULT_LOCK_DIR = Path.of("/run/stepca-recovery");
 
   /** What a restore waits for approval when neither the command line nor the config says. */
   public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
+
+  public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
+      List<IngressConfig> ingress, List<String> services, Path lockDir, Duration approvalTimeout,
+      RunRecordsConfig runRecords) {
+    this(source, temporal, cas, ingress, services, lockDir, approvalTimeout, runRecords, null);
+  }
 
   public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
       List<IngressConfig> ingress, List<String> services) {
@@ -42,7 +49,8 @@ public record StepcaRecoveryConfig(
 
   /** The same config with another temporal section (the environment's variables applied). */
   public StepcaRecoveryConfig withTemporal(TemporalConfig newTemporal) {
-    return new StepcaRecoveryConfig(source, newTemporal, cas, ingress, services, lockDir, approvalTimeout, runRecords);
+    return new StepcaRecoveryConfig(source, newTemporal, cas, ingress, services, lockDir, approvalTimeout, runRecords,
+        metrics);
   }
 
   /** The directory of this host's run records: runRecords.dir, else {@code runs} in the lock directory. */
@@ -63,6 +71,21 @@ public record StepcaRecoveryConfig(
    *     reboot: name a persistent directory to keep them longer
    * @param keep the newest this many are kept (default {@link #DEFAULT_KEEP})
    */
+  /**
+   * What the worker's metrics endpoint ({@code worker --metrics}) keeps current.
+   *
+   * @param probeInterval how often the worker probes each CA's health, its intermediate and the
+   *     certificates the configured services serve (read-only); default {@link #DEFAULT_PROBE_INTERVAL}
+   */
+  public record MetricsConfig(Duration probeInterval) {
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(60);
+  }
+
+  public Duration metricsProbeIntervalOrDefault() {
+    return metrics == null || metrics.probeInterval() == null ? MetricsConfig.DEFAULT_PROBE_INTERVAL
+        : metrics.probeInterval();
+  }
+
   public record RunRecordsConfig(Path dir, Integer keep) {
     public static final int DEFAULT_KEEP = 50;
   }

@@ -7,6 +7,7 @@ import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.CopyConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.metrics.RunbookMetrics;
 import io.stepcarecovery.signing.BackupSignature;
 import io.stepcarecovery.store.BackupLookup;
 import io.stepcarecovery.store.BackupStore;
@@ -27,9 +28,15 @@ public class CopyActivitiesImpl implements CopyActivities {
   private static final Logger log = LoggerFactory.getLogger(CopyActivitiesImpl.class);
   public static final String COPY_REFUSED = "CopyRefused";
   private final StepcaRecoveryConfig config;
+  private final RunbookMetrics metrics;
 
   public CopyActivitiesImpl(StepcaRecoveryConfig config) {
+    this(config, RunbookMetrics.unexported());
+  }
+
+  public CopyActivitiesImpl(StepcaRecoveryConfig config, RunbookMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -50,6 +57,7 @@ public class CopyActivitiesImpl implements CopyActivities {
         log.info("backup {} of CA {} copied to {} and read back in {} ms ({} bytes)", backupId, ca, uri,
             (System.nanoTime() - t0) / 1_000_000, local.record().sizeBytes());
         if (r.verified()) {
+          metrics.copyVerified(ca, uri, local.record().createdAt());
           // Retention per store, as the local store's prune does: never the backup just copied,
           // nor the newest that passed a drill.
           try {

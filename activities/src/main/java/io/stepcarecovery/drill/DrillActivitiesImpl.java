@@ -60,9 +60,15 @@ public class DrillActivitiesImpl implements DrillActivities {
   private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
 
   private final StepcaRecoveryConfig config;
+  private final io.stepcarecovery.metrics.RunbookMetrics metrics;
 
   public DrillActivitiesImpl(StepcaRecoveryConfig config) {
+    this(config, io.stepcarecovery.metrics.RunbookMetrics.unexported());
+  }
+
+  public DrillActivitiesImpl(StepcaRecoveryConfig config, io.stepcarecovery.metrics.RunbookMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -311,6 +317,7 @@ public class DrillActivitiesImpl implements DrillActivities {
             + store.dir() + " (forgotten meanwhile?); the drill is not recorded", "NoSuchBackup");
       }
       DrillRecords.write(store, record);
+      metrics.drillRecorded(ca, record);
     });
   }
 

@@ -62,6 +62,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theMetricsProbeRunsEveryMinuteUnlessMetricsProbeIntervalSays() throws Exception {
+    assertEquals(java.time.Duration.ofSeconds(60), ConfigLoader.load(write(GOOD)).metricsProbeIntervalOrDefault());
+    assertEquals(java.time.Duration.ofMinutes(5),
+        ConfigLoader.load(write("metrics: { probeInterval: 5m }\n" + GOOD)).metricsProbeIntervalOrDefault());
+    for (String bad : new String[] {"1s", "2h", "often"}) {
+      String msg = error("metrics: { probeInterval: " + bad + " }\n" + GOOD);
+      assertTrue(msg.contains("metrics.probeInterval") && msg.contains("from 5s to 1h") && msg.contains("'" + bad + "'"),
+          msg);
+    }
+  }
+
+  @Test
   void theApprovalDeadlineIsAnHourUnlessApprovalTimeoutSays() throws Exception {
     assertEquals(java.time.Duration.ofHours(1), ConfigLoader.load(write(GOOD)).approvalTimeoutOrDefault());
     assertEquals(java.time.Duration.ofMinutes(30),

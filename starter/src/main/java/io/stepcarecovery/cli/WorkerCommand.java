@@ -4,6 +4,8 @@ import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.worker.TemporalSession;
 import io.stepcarecovery.worker.WorkerMain;
+import io.stepcarecovery.worker.metrics.MetricsEndpoint;
+import io.stepcarecovery.worker.metrics.WorkerMetrics;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +36,12 @@ final class WorkerCommand implements Callable<Integer> {
           + " worker when every CA and ingress host runs its own --hosts-only worker.")
   boolean sharedOnly;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics on http://HOST:PORT/metrics: the runbook's (last backup,"
+          + " drill, off-host copies, CA health, certificate expiries) and the Temporal SDK's. A bare"
+          + " PORT binds 127.0.0.1. Off unless given.")
+  String metrics;
+
   @Override
   public Integer call() {
     StepcaRecoveryConfig config = common.load();
@@ -47,8 +55,14 @@ final class WorkerCommand implements Callable<Integer> {
       throw new ConfigException("--hosts-only and --shared-only exclude each other");
     }
     List<String> served = sharedOnly ? List.of() : hosts == null || hosts.isEmpty() ? config.hosts() : hosts;
-    try (TemporalSession session = TemporalSession.connect(config, address, true)) {
-      WorkerMain.run(config, session, served, !hostsOnly);
+    WorkerMetrics exported = metrics == null ? null : WorkerMetrics.start(MetricsEndpoint.parse(metrics), config);
+    try (TemporalSession session = TemporalSession.connect(config, address, true,
+        exported == null ? null : exported.temporalScope())) {
+      WorkerMain.run(config, session, served, !hostsOnly, exported);
+    } finally {
+      if (exported != null) {
+        exported.close();
+      }
     }
     return Main.OK;
   }

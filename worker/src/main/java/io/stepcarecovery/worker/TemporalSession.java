@@ -66,6 +66,12 @@ public final class TemporalSession implements AutoCloseable {
    *     the service has no search attributes
    */
   public static TemporalSession connect(StepcaRecoveryConfig configured, String address, boolean worker) {
+    return connect(configured, address, worker, null);
+  }
+
+  /** @param metricsScope where the SDK reports its client and worker metrics; null: nowhere */
+  public static TemporalSession connect(StepcaRecoveryConfig configured, String address, boolean worker,
+      com.uber.m3.tally.Scope metricsScope) {
     // TEMPORAL_NAMESPACE and the TLS variables over the config, as the Temporal CLI reads them
     StepcaRecoveryConfig config = TemporalEnvironment.apply(configured, System.getenv());
     TemporalConfig t = config.temporal() == null ? new TemporalConfig(null, null, null) : config.temporal();
@@ -75,6 +81,9 @@ public final class TemporalSession implements AutoCloseable {
     WorkflowServiceStubsOptions.Builder opts = WorkflowServiceStubsOptions.newBuilder().setTarget(address)
         .setHealthCheckAttemptTimeout(java.time.Duration.ofSeconds(10))
         .setHealthCheckTimeout(java.time.Duration.ofSeconds(30));
+    if (metricsScope != null) {
+      opts.setMetricsScope(metricsScope);
+    }
     if (t.tls() != null) {
       for (String ca : casBehindTemporalTls(config)) {
         org.slf4j.LoggerFactory.getLogger(TemporalSession.class).warn("the Temporal connection's TLS"

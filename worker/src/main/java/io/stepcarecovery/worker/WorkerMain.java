@@ -2,6 +2,8 @@ package io.stepcarecovery.worker;
 
 import io.stepcarecovery.TaskQueues;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
+import io.stepcarecovery.metrics.RunbookMetrics;
+import io.stepcarecovery.worker.metrics.WorkerMetrics;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.util.List;
@@ -18,6 +20,13 @@ public final class WorkerMain {
   /** Runs until the process is told to stop (SIGTERM / Ctrl-C), then drains in-flight work. */
   public static void run(StepcaRecoveryConfig config, TemporalSession session, List<String> hosts,
       boolean shared) {
+    run(config, session, hosts, shared, null);
+  }
+
+  /** @param metrics the --metrics endpoint and what feeds it; null when not asked for */
+  public static void run(StepcaRecoveryConfig config, TemporalSession session, List<String> hosts,
+      boolean shared, WorkerMetrics metrics) {
+    RunbookMetrics runbook = metrics == null ? RunbookMetrics.unexported() : metrics.runbook();
     CrashTestPause pause = CrashTestPause.fromEnvironment();
     WorkerFactory factory = pause == null ? WorkerFactory.newInstance(session.client())
         : WorkerFactory.newInstance(session.client(), WorkerFactoryOptions.newBuilder()
@@ -28,17 +37,23 @@ public final class WorkerMain {
     if (shared) {
       StickyExecution sticky = StickyExecution.decide(config, session.client().getWorkflowServiceStubs());
       log.info("sticky execution {}: {}", sticky.enabled() ? "on" : "off", sticky.why());
-      Workers.registerShared(factory, config, sticky);
+      Workers.registerShared(factory, config, sticky, runbook);
     }
-    Workers.registerHosts(factory, config, hosts, Workers::hostActivities);
+    Workers.registerHosts(factory, config, hosts, c -> Workers.hostActivities(c, runbook));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down worker");
       factory.shutdown();
       factory.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      if (metrics != null) {
+        metrics.close();
+      }
       stopped.countDown();
     }, "worker-shutdown"));
     factory.start();
+    if (metrics != null) {
+      metrics.startProbing();
+    }
     log.info("worker polling {}{} at {}", shared ? TaskQueues.SHARED + " and " : "",
         hosts.stream().map(TaskQueues::forHost).toList(), session.address());
     try {

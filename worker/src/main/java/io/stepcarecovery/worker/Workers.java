@@ -16,6 +16,7 @@ import io.stepcarecovery.drill.DrillActivitiesImpl;
 import io.stepcarecovery.drill.DrillWorkflowImpl;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.probe.ProbeActivitiesImpl;
+import io.stepcarecovery.metrics.RunbookMetrics;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.util.List;
@@ -32,14 +33,24 @@ public final class Workers {
       RestoreWorkflowImpl.class, RecoveryWorkflowImpl.class, VerifyWorkflowImpl.class, DrillWorkflowImpl.class);
 
   public static Object[] sharedActivities(StepcaRecoveryConfig config) {
+    return sharedActivities(config, RunbookMetrics.unexported());
+  }
+
+  /** @param metrics where the activities record the runbook metrics (the worker's --metrics registry) */
+  public static Object[] sharedActivities(StepcaRecoveryConfig config, RunbookMetrics metrics) {
     return new Object[] {new ProbeActivitiesImpl(config), new ValidationActivitiesImpl(config),
-        new DrillActivitiesImpl(config)};
+        new DrillActivitiesImpl(config, metrics)};
   }
 
   public static Object[] hostActivities(StepcaRecoveryConfig config) {
-    return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config),
+    return hostActivities(config, RunbookMetrics.unexported());
+  }
+
+  public static Object[] hostActivities(StepcaRecoveryConfig config, RunbookMetrics metrics) {
+    return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config, metrics),
         new RestoreActivitiesImpl(config), new HostCheckActivitiesImpl(config),
-        new IngressActivitiesImpl(config), new CopyActivitiesImpl(config), new DrillActivitiesImpl(config)};
+        new IngressActivitiesImpl(config), new CopyActivitiesImpl(config, metrics),
+        new DrillActivitiesImpl(config, metrics)};
   }
 
   public static void register(WorkerFactory factory, StepcaRecoveryConfig config, List<String> hosts) {
@@ -60,9 +71,14 @@ public final class Workers {
 
   /** Workflows and client-side probes. */
   public static void registerShared(WorkerFactory factory, StepcaRecoveryConfig config, StickyExecution sticky) {
+    registerShared(factory, config, sticky, RunbookMetrics.unexported());
+  }
+
+  public static void registerShared(WorkerFactory factory, StepcaRecoveryConfig config, StickyExecution sticky,
+      RunbookMetrics metrics) {
     Worker shared = factory.newWorker(TaskQueues.SHARED, sticky.workerOptions());
     shared.registerWorkflowImplementationTypes(WORKFLOWS.toArray(Class<?>[]::new));
-    shared.registerActivitiesImplementations(sharedActivities(config));
+    shared.registerActivitiesImplementations(sharedActivities(config, metrics));
   }
 
   /** The work that must happen on the CA and ingress hosts. */
