@@ -65,7 +65,7 @@ class ProgressViewTest {
           session.client().newUntypedWorkflowStub(id).getResult(Object.class);
         }
         String out = text.toString();
-        assertTrue(out.contains("✓ 8. Prune old backups"), out);
+        assertTrue(out.contains("✓ 9. Prune old backups"), out);
         assertTrue(out.contains("✓ 2. Stop CA"), out);
         if (mode == Follower.Mode.TERMINAL) {
           assertTrue(out.contains("\033[2K") && out.contains("A\r\033[2K"), "redrawn in place: " + out);

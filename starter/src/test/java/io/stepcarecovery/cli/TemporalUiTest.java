@@ -99,13 +99,13 @@ class TemporalUiTest {
     List<String> summaries = events.stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
         .map(e -> text(e.getUserMetadata().getSummary())).toList();
-    assertTrue(summaries.contains("Step 2/8 · Stop CA · lab on localhost"), summaries.toString());
-    assertTrue(summaries.contains("Step 3/8 · Snapshot data directory · lab on localhost"), summaries.toString());
+    assertTrue(summaries.contains("Step 2/9 · Stop CA · lab on localhost"), summaries.toString());
+    assertTrue(summaries.contains("Step 3/9 · Snapshot data directory · lab on localhost"), summaries.toString());
     assertTrue(summaries.stream().allMatch(s -> !s.isEmpty()), "every activity has a summary: " + summaries);
 
     String details = WorkflowStub.fromTyped(wf)
         .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class).getCurrentDetails();
-    assertTrue(details.contains("- [x] 2. Stop CA · lab on localhost") && details.contains("- [x] 8. Prune old backups"),
+    assertTrue(details.contains("- [x] 2. Stop CA · lab on localhost") && details.contains("- [x] 9. Prune old backups"),
         details);
   }
 
