@@ -94,20 +94,29 @@ podman_url() { printf 'unix://%s/podman.sock\n' "$1"; }
 podman_api() { local d=$1; shift; podman --url "$(podman_url "$d")" "$@"; }
 
 # podman_service_start DIR : `podman system service` on DIR/podman.sock (pid DIR/podman.pid),
-# idempotent; waits until the API answers (max 30 s).
+# idempotent; waits until the API answers (max 30 s). A service that exits while starting is
+# started again, up to 3 times: seen once in CI, with nothing in its log, while other labs'
+# podman commands ran.
 podman_service_start() {
-  local d=$1 i
-  if ! pid_alive "$d/podman.pid" "system service" >/dev/null; then
-    rm -f -- "$d/podman.sock"
-    spawn_detached "$d/podman.pid" "$d/podman.log" \
-      podman system service --time=0 "$(podman_url "$d")" || die "podman service did not start (see $d/podman.log)"
-  fi
-  for _ in $(seq 1 300); do
-    if [[ -S "$d/podman.sock" ]] && podman_api "$d" version >/dev/null 2>&1; then return 0; fi
-    pid_alive "$d/podman.pid" "system service" >/dev/null || { tail -n 20 "$d/podman.log" >&2; die "podman service exited"; }
-    sleep 0.1
+  local d=$1 attempt
+  for attempt in 1 2 3; do
+    if ! pid_alive "$d/podman.pid" "system service" >/dev/null; then
+      rm -f -- "$d/podman.sock"
+      spawn_detached "$d/podman.pid" "$d/podman.log" \
+        podman system service --time=0 "$(podman_url "$d")" || die "podman service did not start (see $d/podman.log)"
+    fi
+    for _ in $(seq 1 300); do
+      if [[ -S "$d/podman.sock" ]] && podman_api "$d" version >/dev/null 2>&1; then return 0; fi
+      pid_alive "$d/podman.pid" "system service" >/dev/null || break
+      sleep 0.1
+    done
+    pid_alive "$d/podman.pid" "system service" >/dev/null \
+      && die "podman API on $d/podman.sock not answering after 30 s (see $d/podman.log)"
+    echo "${0##*/}: podman service exited while starting (attempt $attempt of 3); its log:" >&2
+    tail -n 20 "$d/podman.log" >&2
+    sleep 1
   done
-  die "podman API on $d/podman.sock not answering after 30 s (see $d/podman.log)"
+  die "podman service exited 3 times while starting (see $d/podman.log)"
 }
 
 podman_service_stop() {
