@@ -73,7 +73,7 @@ class DevServerIT {
       assertEquals(0, status.exitCode(), status.stderr());
       JsonNode doc = JSON.readTree(status.stdout());
       assertEquals("COMPLETED", doc.get("status").asText());
-      assertEquals(8, doc.get("steps").size());
+      assertEquals(9, doc.get("steps").size()); // copy off-host is step 8
       assertTrue(lab.healthy());
 
       // A restore waiting at its approval gate, cancelled: nothing changes, the CA keeps serving.
