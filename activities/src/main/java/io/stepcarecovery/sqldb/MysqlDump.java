@@ -99,6 +99,8 @@ public final class MysqlDump {
     } else {
       s.append("host=").append(dsn.host()).append("\nport=").append(dsn.port()).append("\nprotocol=tcp\n");
     }
+    // the DSN's ?tls=/?timeout= as the client takes them (validated values only)
+    dsn.clientOptions().forEach(o -> s.append(o).append('\n'));
     return s.toString();
   }
 
