@@ -304,4 +304,67 @@ public final class Diagnoses {
         + " (HTTP 500 on account lookup)",
         "Clear the account in Traefik's acme.json (or the certificates resolver's entry) and restart Traefik");
   }
+
+  // ------------------------------------------------------------------ the CA's database (db.type mysql)
+  // Said from step-ca's startup log (its "Error opening database ..." line, quoted redacted: it
+  // holds the DSN with the password) and from the checklist's database item (the client's ERROR
+  // number). Names (user, database, address) may be null when only the log line is known.
+
+  /** step-ca's "dial tcp ...: connection refused" / client ERROR 2002, 2003, 2005, 2013. */
+  public static Diagnosis databaseUnreachable(String address) {
+    String where = address == null ? "the address in ca.json db.dataSource" : address;
+    return new Diagnosis("Database unreachable: no MySQL/MariaDB server answers at " + where
+        + " (the server is stopped, or db.dataSource names the wrong host, port or socket, or a firewall is in"
+        + " between); step-ca exits at once when it cannot open its database",
+        "Start the database server (systemctl start mariadb; `mariadb-admin ping` must answer) or fix the"
+            + " address in ca.json db.dataSource, then start step-ca");
+  }
+
+  /** Error 1045: the server refuses the user/password pair of the DSN. */
+  public static Diagnosis databaseAccessDenied(String user, String address) {
+    String who = user == null ? "the user" : "user '" + user + "'";
+    return new Diagnosis("Database access denied: the server" + (address == null ? "" : " at " + address)
+        + " refuses " + who + " with the password in ca.json db.dataSource (the password was changed on the"
+        + " server or in ca.json, or the user is not allowed from this host)",
+        "Make the two agree: on the server ALTER USER " + (user == null ? "'USER'" : "'" + user + "'")
+            + "@'THIS-HOST' IDENTIFIED BY the password ca.json holds, or put the current password into"
+            + " db.dataSource (never into a ticket or chat); then start step-ca");
+  }
+
+  /** Error 1044: logged in, but not allowed to use (or, when it is gone, create) the database. */
+  public static Diagnosis databaseAccessDeniedToDatabase(String user, String database) {
+    String db = database == null ? "the CA's database" : "database " + database;
+    String who = user == null ? "the CA's user" : "user '" + user + "'";
+    return new Diagnosis("Database access denied to " + db + ": " + who + " logs in but may not use it — its"
+        + " privileges were revoked, or the database was dropped and the user may not create it (step-ca runs"
+        + " CREATE DATABASE IF NOT EXISTS at every start)",
+        "If the database was dropped, restore it (stepca-recovery recover loads the last backup's dump); give"
+            + " the user back its rights (GRANT ALL PRIVILEGES ON `" + (database == null ? "DB" : database)
+            + "`.* TO '" + (user == null ? "USER" : user) + "'@'THIS-HOST'); then start step-ca");
+  }
+
+  /** Error 1049: the database ca.json names does not exist. */
+  public static Diagnosis databaseUnknown(String database) {
+    String db = database == null ? "the database ca.json db.database names" : "database " + database;
+    return new Diagnosis("Unknown database: " + db + " does not exist on the server (dropped, a restore that"
+        + " did not finish, or a misspelt db.database)",
+        "Restore it from the last backup (stepca-recovery recover loads its dump) or fix db.database in ca.json."
+            + " Do not just restart step-ca: it would create the database empty and issue on it, without the"
+            + " certificates, revocations and ACME accounts it held");
+  }
+
+  /** The database exists but lacks tables step-ca 0.19 creates at every start. */
+  public static Diagnosis databaseTablesMissing(String database, java.util.List<String> missing) {
+    return new Diagnosis("Database " + database + " lacks " + missing.size() + " table(s) step-ca creates at"
+        + " start: " + String.join(", ", missing) + " (an incomplete dump was loaded, the tables were dropped,"
+        + " or step-ca never started on this database)",
+        "Restore the backup's dump (stepca-recovery recover); for a new CA, start step-ca once and it creates"
+            + " them");
+  }
+
+  /** The database check failed in a way none of the rows above names (TLS, server error). */
+  public static Diagnosis databaseCheckFailed(String message) {
+    return new Diagnosis("The CA's database refused the check: " + message,
+        "Read the error; check ca.json db.dataSource (address, ?tls= parameter) and the database server's log");
+  }
 }

@@ -13,7 +13,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** "Step-CA running" and "No startup errors", checked on the CA host. */
+/**
+ * "Step-CA running" and "No startup errors", checked on the CA host; for a CA on MySQL also "CA
+ * database reachable" ({@link DatabaseCheck}): ca.json, which holds the database password, is read
+ * only here.
+ */
 public class HostCheckActivitiesImpl implements HostCheckActivities {
   static final String RUNNING = "Step-CA running";
   static final String NO_STARTUP_ERRORS = "No startup errors";
@@ -83,6 +87,7 @@ public class HostCheckActivitiesImpl implements HostCheckActivities {
               + ": " + decisive.quotedLine(),
           decisive.diagnosis().diagnosis(), decisive.diagnosis().action()));
     }
+    DatabaseCheck.check(c).ifPresent(items::add);
     return List.copyOf(items);
   }
 

@@ -52,6 +52,17 @@ public final class LogScanner {
   }
 
   private static final List<Rule> RULES = List.of(
+      // step-ca's database lines first: "dial unix ...: permission denied" or "no such file" is the
+      // database's socket, not the CA's files (go-sql-driver prints "Error 1045: ...")
+      new Rule(Pattern.compile("Error 1045\\b|Access denied for user \\S+ \\(using password"),
+          c -> Diagnoses.databaseAccessDenied(null, null)),
+      new Rule(Pattern.compile("Error 1044\\b|Access denied for user \\S+ to database"),
+          c -> Diagnoses.databaseAccessDeniedToDatabase(null, null)),
+      new Rule(Pattern.compile("Error 1049\\b|Unknown database '"),
+          c -> Diagnoses.databaseUnknown(null)),
+      new Rule(Pattern.compile("dial (tcp|unix) \\S+: (connect: )?(connection refused|i/o timeout|no route to host"
+          + "|network is unreachable|no such file or directory|permission denied)|dial tcp: lookup \\S+.*no such host"),
+          c -> Diagnoses.databaseUnreachable(null)),
       new Rule(Pattern.compile("permission denied", Pattern.CASE_INSENSITIVE),
           c -> Diagnoses.permissions(c.owner(), c.stepPath())),
       new Rule(Pattern.compile("decryption password incorrect", Pattern.CASE_INSENSITIVE),

@@ -22,7 +22,7 @@ public final class Checklists {
       List.of(ChecklistItem.SERVICE_STATUS, ChecklistItem.TRUST, ChecklistItem.PLATFORM);
   /** The runbook's checklist, in its order. */
   private static final List<String> ITEMS = List.of("Step-CA running", "No startup errors",
-      "ACME endpoint reachable", "Root CA trusted on clients", "Intermediate CA valid",
+      "CA database reachable", "ACME endpoint reachable", "Root CA trusted on clients", "Intermediate CA valid",
       "Certificate issuance functional", "Traefik certificates valid", "No browser TLS warnings",
       "Applications accessible");
 
