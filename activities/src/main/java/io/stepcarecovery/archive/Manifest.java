@@ -77,6 +77,17 @@ public record Manifest(
     }
   }
 
+  /** Where an online backup's database dumps lie under the step path (never copied from the host). */
+  public static final String DUMP_DIR = DIR + "/db/";
+
+  /** An online backup's database dump ({@code STEPPATH/.stepca-recovery/db/DATABASE.sql}); empty for file backups. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public java.util.Optional<FileEntry> databaseDump() {
+    String dumps = stepPath + "/" + DUMP_DIR;
+    return files == null ? java.util.Optional.empty()
+        : files.stream().filter(f -> "file".equals(f.type()) && f.path().startsWith(dumps)).findFirst();
+  }
+
   public static Manifest parse(byte[] json) throws IOException {
     return JSON.readValue(json, Manifest.class);
   }

@@ -231,7 +231,9 @@ public final class BackupStore {
     // The record names the archive by file name: it must not depend on where the store is mounted.
     StoredBackup record = new StoredBackup(backupId, ca, target.getFileName().toString(), sha256, size,
         m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots(),
-        encrypted ? recipient.fingerprint() : null, signature == null ? null : signedBy);
+        encrypted ? recipient.fingerprint() : null, signature == null ? null : signedBy,
+        m.databaseDump().map(f -> new StoredBackup.DatabaseDump(f.path().substring(1), f.size(), f.sha256()))
+            .orElse(null));
     writeRecord(record);
     return here(record, target);
   }
@@ -269,7 +271,7 @@ public final class BackupStore {
     StoredBackup record = new StoredBackup(fetched.backupId(), ca, target.getFileName().toString(),
         fetched.sha256(), fetched.sizeBytes(), fetched.createdAt(), fetched.reason(), fetched.dbType(),
         fetched.rootFingerprint(), fetched.intermediateFingerprint(), fetched.roots(), fetched.encryptedTo(),
-        fetched.signedBy());
+        fetched.signedBy(), fetched.dump());
     writeRecord(record);
     return here(record, target);
   }
@@ -278,7 +280,7 @@ public final class BackupStore {
   private static StoredBackup here(StoredBackup b, Path archive) {
     return new StoredBackup(b.backupId(), b.ca(), archive.toString(), b.sha256(), b.sizeBytes(),
         b.createdAt(), b.reason(), b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(),
-        b.encryptedTo(), b.signedBy());
+        b.encryptedTo(), b.signedBy(), b.dump());
   }
 
   private static String sha256Of(Path file, LongConsumer progress) throws IOException {

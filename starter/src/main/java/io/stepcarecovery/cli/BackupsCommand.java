@@ -65,6 +65,9 @@ final class BackupsCommand implements Callable<Integer> {
             TerminalText.line(b.createdAt()), b.sizeBytes(), TerminalText.line(b.sha256().substring(0, 12)),
             TerminalText.line(to), drillCell(DrillRecords.read(store, b.backupId()).orElse(null)), copies ? TerminalText.line(String.join(" ", held.stores().get(b.backupId())))
                 : b.reason() == null ? "" : TerminalText.line(b.reason()));
+        if (b.dump() != null) {
+          out.println(dumpLine(b));
+        }
       }
     }
     out.flush();
@@ -76,6 +79,14 @@ final class BackupsCommand implements Callable<Integer> {
       return Main.FAILED;
     }
     return Main.OK;
+  }
+
+  /** Under an online backup's row: what makes it one (its database dump, by member name and size). */
+  static String dumpLine(StoredBackup b) {
+    StoredBackup.DatabaseDump d = b.dump();
+    String sha = d.sha256() == null ? "" : ", sha256 " + d.sha256().substring(0, Math.min(12, d.sha256().length()));
+    return TerminalText.line("  online " + b.dbType() + " backup (CA kept running): database dump " + d.member()
+        + ", " + d.sizeBytes() + " bytes" + sha);
   }
 
   /** "ok, RTO 1234 ms", "FAILED", or "-" for a backup never drilled. */

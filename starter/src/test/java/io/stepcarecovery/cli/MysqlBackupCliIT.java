@@ -84,5 +84,17 @@ class MysqlBackupCliIT {
         assertFalse(Files.readString(f).contains(password), f + " holds the database password");
       }
     }
+
+    // `backups` shows what makes it an online backup: dbType and the dump member with its size
+    Cli.Run listed = Cli.run("backups", "--config", lab.configFile().toString(), "--ca", "lab", "--json");
+    assertEquals(0, listed.exitCode(), listed.stderr());
+    JsonNode newest = JSON.readTree(listed.stdout()).get("backups").get(0);
+    assertEquals("mysql", newest.get("dbType").asText());
+    String member = lab.stepPath().toString().substring(1) + "/.stepca-recovery/db/stepca.sql";
+    assertEquals(member, newest.get("dump").get("member").asText(), listed.stdout());
+    assertTrue(newest.get("dump").get("sizeBytes").asLong() > 1000, listed.stdout());
+    Cli.Run table = Cli.run("backups", "--config", lab.configFile().toString(), "--ca", "lab");
+    assertTrue(table.stdout().contains("online mysql backup (CA kept running): database dump " + member + ", "
+        + newest.get("dump").get("sizeBytes").asLong() + " bytes"), table.stdout());
   }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param encryptedTo the OpenPGP fingerprint the archive is encrypted to, or null (clear)
  * @param signedBy the OpenPGP fingerprint of the key that signed the archive ({@code <archive>.sig}),
  *     or null (unsigned). Information only: a restore trusts the signature it checks, not this.
+ * @param dump for an online backup of a CA on MySQL: the database dump inside the archive, as its
+ *     manifest lists it; null for file-only backups (and records written before this field)
  */
 public record StoredBackup(
     String backupId,
@@ -28,7 +30,22 @@ public record StoredBackup(
     String intermediateFingerprint,
     List<String> roots,
     String encryptedTo,
-    String signedBy) {
+    String signedBy,
+    DatabaseDump dump) {
+
+  /**
+   * The dump member of an online backup: its tar member name ({@code tar -xzf ARCHIVE -C /} puts it
+   * at {@code /member}), size and SHA-256 from the manifest. Load it by hand with {@code mariadb < FILE}.
+   */
+  public record DatabaseDump(String member, long sizeBytes, String sha256) {}
+
+  /** A file-only backup (and records written before dumps were listed). */
+  public StoredBackup(String backupId, String ca, String archive, String sha256, long sizeBytes,
+      String createdAt, String reason, String dbType, String rootFingerprint,
+      String intermediateFingerprint, List<String> roots, String encryptedTo, String signedBy) {
+    this(backupId, ca, archive, sha256, sizeBytes, createdAt, reason, dbType, rootFingerprint,
+        intermediateFingerprint, roots, encryptedTo, signedBy, null);
+  }
 
   /** An unsigned backup (and records written before signatures existed). */
   public StoredBackup(String backupId, String ca, String archive, String sha256, long sizeBytes,
