@@ -74,15 +74,20 @@ final class DatabaseRestore {
   }
 
   /**
-   * The server, user and credentials: the CA's ca.json wherever this run has it now (live, staged,
-   * or moved aside by a swap or rollback), first one that names the backup's database on MySQL.
-   * The load checked that the live and the backup's ca.json agree on server, user and database.
+   * The server, user and credentials the load used: the host's own ca.json, wherever the file swap
+   * has it now (moved aside while the restored files are in place, live before the swap and after
+   * its rollback); the backup's only on a host that had none. The load checked that both name the
+   * same server, user and database; the host's password may be newer than the backup's.
    */
   private MysqlClient client() {
     List<Path> candidates = new ArrayList<>();
+    Path aside = beside(c.caConfig().toString(), RestoreDirs::preRestore);
+    if (aside != null) {
+      candidates.add(aside);
+    }
     candidates.add(c.caConfig());
     for (BiFunction<Path, String, Path> dir : List.<BiFunction<Path, String, Path>>of(RestoreDirs::staging,
-        RestoreDirs::failedRestore, RestoreDirs::preRestore)) {
+        RestoreDirs::failedRestore)) {
       Path p = beside(c.caConfig().toString(), dir);
       if (p != null) {
         candidates.add(p);

@@ -23,17 +23,17 @@ public class DatabaseRestoreActivitiesImpl implements DatabaseRestoreActivities 
   }
 
   @Override
-  public DatabaseSwitch switchIn(String ca, RestorePlan plan, String tag) {
+  public DatabaseSwitch switchDatabaseIn(String ca, RestorePlan plan, String tag) {
     return ActivityErrors.run(() -> of(ca, plan, tag).switchIn());
   }
 
   @Override
-  public DatabaseSwitch switchBack(String ca, RestorePlan plan, String tag) {
+  public DatabaseSwitch switchDatabaseBack(String ca, RestorePlan plan, String tag) {
     return ActivityErrors.run(() -> of(ca, plan, tag).switchBack());
   }
 
   @Override
-  public void discardStaging(String ca, RestorePlan plan, String tag) {
+  public void dropStagingDatabase(String ca, RestorePlan plan, String tag) {
     ActivityErrors.runVoid(() -> of(ca, plan, tag).discardStaging());
   }
 }

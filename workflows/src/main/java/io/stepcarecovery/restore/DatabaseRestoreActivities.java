@@ -25,16 +25,16 @@ public interface DatabaseRestoreActivities {
    * database. A missing CA database (DROP DATABASE) is created; nothing is kept then.
    */
   @ActivityMethod
-  DatabaseSwitch switchIn(String ca, RestorePlan plan, String tag);
+  DatabaseSwitch switchDatabaseIn(String ca, RestorePlan plan, String tag);
 
   /**
    * Rollback, CA stopped: the restored tables to {@code DB_failed_<tag>}, the previous ones back
    * into the CA's database, in one RENAME TABLE. Nothing to do when already done.
    */
   @ActivityMethod
-  DatabaseSwitch switchBack(String ca, RestorePlan plan, String tag);
+  DatabaseSwitch switchDatabaseBack(String ca, RestorePlan plan, String tag);
 
   /** Drops this run's staging database (a copy of the backup, never live data), if any. */
   @ActivityMethod
-  void discardStaging(String ca, RestorePlan plan, String tag);
+  void dropStagingDatabase(String ca, RestorePlan plan, String tag);
 }

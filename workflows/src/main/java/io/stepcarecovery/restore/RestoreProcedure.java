@@ -135,7 +135,7 @@ public final class RestoreProcedure {
           progress.summary(steps.swap(), where)).swapIn(ca.name(), plan, tag);
       if (plan.databaseDump() != null) {
         // The files first: the database's switch reads the restored ca.json for its server.
-        swap = merged(swap, database(host, where).switchIn(ca.name(), plan, tag).asSwap());
+        swap = merged(swap, database(host, where).switchDatabaseIn(ca.name(), plan, tag).asSwap());
       }
       progress.done(steps.swap(), swap.movedAside().isEmpty() ? "no live data was there (outage)"
           : "live data moved aside to " + String.join(", ", swap.movedAside()));
@@ -146,7 +146,12 @@ public final class RestoreProcedure {
         ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
             progress.summary(steps.swap(), where)).swapBack(ca.name(), plan, tag);
         if (plan.databaseDump() != null) {
-          database(host, where).switchBack(ca.name(), plan, tag);
+          try {
+            database(host, where).switchDatabaseBack(ca.name(), plan, tag);
+          } catch (ActivityFailure dbBack) {
+            // The CA is started all the same: down is worse. The failure to report is the swap's.
+            log.error("CA {}: database not switched back: {}", ca.name(), Failures.rootMessage(dbBack));
+          }
         }
         startUntilHealthy(ca, where);
         discardStaging(host, ca, plan, tag);
@@ -320,8 +325,16 @@ public final class RestoreProcedure {
       back[0] = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
           progress.summary(step, where)).swapBack(ca.name(), restored.plan(), restored.tag());
       if (restored.plan().databaseDump() != null) {
-        back[0] = merged(back[0], ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.SERVICE,
-            progress.summary(step, where)).switchBack(ca.name(), restored.plan(), restored.tag()).asSwap());
+        try {
+          back[0] = merged(back[0], ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.SERVICE,
+              progress.summary(step, where)).switchDatabaseBack(ca.name(), restored.plan(), restored.tag()).asSwap());
+        } catch (ActivityFailure e) {
+          // The previous files are back: start the CA on whatever its database holds, then report.
+          progress.failed(step, "previous files back, but the database was not switched back: "
+              + Failures.rootMessage(e));
+          startUntilHealthy(ca, where);
+          throw e;
+        }
       }
       progress.running(step, where, "previous data back in place; starting");
       startUntilHealthy(ca, where);
@@ -344,7 +357,7 @@ public final class RestoreProcedure {
             .discardStaging(ca.name(), plan, tag);
         if (plan.databaseDump() != null) {
           ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.QUICK,
-              "Drop staging database · " + ca.name()).discardStaging(ca.name(), plan, tag);
+              "Drop staging database · " + ca.name()).dropStagingDatabase(ca.name(), plan, tag);
         }
       } catch (ActivityFailure cleanup) {
         // Leftover staging is only a copy of the archive, never live data (the next restore drops
