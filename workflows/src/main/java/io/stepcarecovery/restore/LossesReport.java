@@ -76,9 +76,18 @@ public final class LossesReport {
         previous, commands);
   }
 
-  /** The moved-aside roots (not what the same run put aside on a rollback). */
+  /**
+   * The moved-aside roots and, for an SQL CA, the database its previous tables were kept in (not
+   * what the same run put aside on a rollback).
+   */
   private static List<String> previousData(RestorePlan plan, String tag, List<String> movedAside) {
-    return plan.roots().stream().map(r -> r + ".pre-restore-" + tag).filter(movedAside::contains).toList();
+    List<String> previous = new ArrayList<>(
+        plan.roots().stream().map(r -> r + ".pre-restore-" + tag).filter(movedAside::contains).toList());
+    if (plan.databaseDump() != null) {
+      String kept = DatabaseNames.shown(DatabaseNames.previous(plan.databaseDump().database(), tag)) + " on ";
+      movedAside.stream().filter(m -> m.startsWith(kept)).forEach(previous::add);
+    }
+    return previous;
   }
 
   static long ageSeconds(String createdAt, long nowMillis) {
