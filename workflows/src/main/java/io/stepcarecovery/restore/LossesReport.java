@@ -59,6 +59,19 @@ public final class LossesReport {
     if (!commands.isEmpty()) {
       steps.add("To list them (certificates, revocations, ACME accounts the backup lacks), on " + ca.host()
           + ": " + String.join("; ", commands) + " (read-only; the CA may keep running).");
+    } else if (plan.databaseDump() != null) {
+      String db = plan.databaseDump().database();
+      String prev = DatabaseNames.previous(db, tag);
+      boolean kept = previous.stream().anyMatch(p -> p.startsWith(DatabaseNames.shown(prev) + " on "));
+      steps.add(kept ? "The previous database is kept as " + prev + " (and the previous files at "
+          + String.join(", ", previous.stream().filter(p -> p.startsWith("/")).toList()) + " on " + ca.host()
+          + "): what the CA recorded after the backup is what it holds beyond the restored " + db + ", e.g."
+          + " SELECT nkey FROM " + prev + ".x509_certs WHERE nkey NOT IN (SELECT nkey FROM " + db + ".x509_certs)"
+          + " lists the serials (decimal) of the certificates issued since; likewise revoked_x509_certs and"
+          + " acme_accounts. Drop " + prev + " once nothing in it is needed."
+          : "The CA's database " + db + " was missing or empty when it was restored, so what the CA recorded"
+              + " after the backup cannot be listed from it: look for certificates issued after " + plan.createdAt()
+              + " where clients keep them (ACME clients' stores and logs).");
     } else if (!previous.isEmpty()) {
       steps.add("The previous data lies at " + String.join(", ", previous) + " on " + ca.host() + ", in step-ca's"
           + " '" + plan.dbType() + "' database, which stepca-recovery losses does not read: compare its tables"
