@@ -2,10 +2,12 @@ package io.stepcarecovery.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepcarecovery.Failures;
 import io.stepcarecovery.Histories;
 import io.stepcarecovery.backup.BackupRequest;
 import io.stepcarecovery.backup.BackupResult;
@@ -14,6 +16,7 @@ import io.stepcarecovery.checklist.ChecklistItem;
 import io.stepcarecovery.lab.LabCa;
 import io.stepcarecovery.recovery.RecoveryResult;
 import io.stepcarecovery.recovery.RecoveryWorkflow;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -119,6 +122,27 @@ class MysqlRestoreTest {
     String history = Histories.readable(env.getWorkflowClient(), "mysql-restore-b");
     assertFalse(history.contains(oldPassword), "the restored CA's password is in the history");
     assertFalse(r.toString().contains(oldPassword) || r.toString().contains(newPassword), "the result holds a password");
+  }
+
+  @Test
+  void withoutThePrivilegeForStagingDatabasesTheRestoreStopsBeforeAnythingChangedAndNamesTheGrant() throws Exception {
+    BackupResult backup = RestoreWorkflowTest.stub(env, BackupWorkflow.class, "mysql-backup-c")
+        .backup(new BackupRequest("lab", "before revoking"));
+    String pid = lab.ctl("status").strip();
+    lab.sql("REVOKE ALL PRIVILEGES ON `stepca\\_%`.* FROM 'stepca'@'127.0.0.1'");
+    try {
+      WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> RestoreWorkflowTest.stub(env,
+          RestoreWorkflow.class, "mysql-restore-c").restore(new RestoreRequest("lab", backup.backupId())));
+      String why = Failures.rootMessage(e);
+      assertTrue(why.contains("GRANT ALL PRIVILEGES ON `stepca\\_%`.* TO 'stepca'@'127.0.0.1';"), why);
+      assertEquals(pid, lab.ctl("status").strip(), "the CA was never stopped");
+      try (java.util.stream.Stream<Path> beside = Files.list(lab.stepPath().getParent())) {
+        assertTrue(beside.noneMatch(p -> p.getFileName().toString().contains(".restoring-")), "the staging is removed");
+      }
+      assertNoPassword("mysql-restore-c");
+    } finally {
+      lab.sql("GRANT ALL PRIVILEGES ON `stepca\\_%`.* TO 'stepca'@'127.0.0.1'");
+    }
   }
 
   /** The password of the CA's database user, from the live ca.json's DSN. */
