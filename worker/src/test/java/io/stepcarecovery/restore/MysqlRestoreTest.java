@@ -162,8 +162,12 @@ class MysqlRestoreTest {
     return lab.sql("SELECT COUNT(*) FROM " + from).strip();
   }
 
-  /** Issues a certificate through the lab CA; its serial as step-ca keys it (decimal). */
   static String issue(String subject) {
+    return issueWith(lab, tmp, subject);
+  }
+
+  /** Issues a certificate through the lab CA; its serial as step-ca keys it (decimal). */
+  static String issueWith(LabCa lab, Path tmp, String subject) {
     Path crt = tmp.resolve(subject + ".crt");
     LabCa.run(List.of(LabCa.repo().resolve("lab/build/stepca-lab").toString(), "certificate",
         "--ca-url", lab.caUrl(), "--root", lab.rootCert().toString(), "--provisioner", "admin",
