@@ -170,6 +170,11 @@ final class DatabaseRestore {
         sql.query("DROP DATABASE IF EXISTS `" + stale + "`;");
       }
     }
+    List<String> kept = new ArrayList<>(sql.databasesStartingWith(database + "_prev_"));
+    kept.addAll(sql.databasesStartingWith(database + "_failed_"));
+    if (!kept.isEmpty()) {
+      log.info("kept from earlier restores (never dropped by this tool; drop them when no longer needed): {}", kept);
+    }
   }
 
   DatabaseSwitch switchIn() throws IOException {
