@@ -59,9 +59,7 @@ public final class DumpFilter {
       }
       w.write(line);
       w.write('\n');
-      if (lines % 1024 == 0) {
-        progress.accept(bytes);
-      }
+      progress.accept(bytes);
     }
     w.flush();
     progress.accept(bytes);

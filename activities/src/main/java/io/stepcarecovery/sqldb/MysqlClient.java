@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +56,7 @@ public final class MysqlClient {
 
   /** Runs {@code sql} (statements separated by ';'); the result rows, columns tab-separated. */
   public List<String> query(String sql) throws IOException {
-    return run(List.of(), STATEMENT_TIMEOUT_MILLIS, out -> out.write(sql.getBytes(StandardCharsets.UTF_8)), n -> {});
+    return run(List.of(), STATEMENT_TIMEOUT_MILLIS, (out, fed) -> out.write(sql.getBytes(StandardCharsets.UTF_8)), n -> {});
   }
 
   /** The tables of {@code database}; empty when it is missing. */
@@ -77,7 +79,7 @@ public final class MysqlClient {
   /** Feeds a dump, through {@link DumpFilter}, into {@code into}. */
   public void load(InputStream dump, String from, String into, LongConsumer progress) throws IOException {
     run(List.of("--binary-mode", "--database=" + into), LOAD_TIMEOUT_MILLIS,
-        out -> DumpFilter.copy(dump, out, from, into, progress), progress);
+        (out, fed) -> DumpFilter.copy(dump, out, from, into, fed), progress);
   }
 
   /**
@@ -119,7 +121,7 @@ public final class MysqlClient {
 
   @FunctionalInterface
   private interface Feed {
-    void to(OutputStream stdin) throws IOException;
+    void to(OutputStream stdin, LongConsumer fedBytes) throws IOException;
   }
 
   private List<String> run(List<String> extra, long timeoutMillis, Feed feed, LongConsumer alive) throws IOException {
@@ -135,23 +137,31 @@ public final class MysqlClient {
           "--skip-column-names", "--raw"));
       argv.addAll(extra);
       Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      String fed = null;
-      try (OutputStream stdin = p.getOutputStream()) {
-        feed.to(stdin);
-      } catch (IOException e) {
-        fed = e.getMessage(); // the client exited early (its error says why), or a broken pipe
-      } catch (RuntimeException e) {
-        p.destroyForcibly();
-        throw e;
-      }
+      // stdin is fed by a thread of its own, so that this one heartbeats every second even while
+      // the server takes its time over one large statement (and a cancellation reaches the load)
+      AtomicLong fedBytes = new AtomicLong();
+      AtomicReference<Exception> feedFailure = new AtomicReference<>();
+      Thread feeder = new Thread(() -> {
+        try (OutputStream stdin = p.getOutputStream()) {
+          feed.to(stdin, fedBytes::set);
+        } catch (IOException | RuntimeException e) {
+          feedFailure.set(e);
+          if (e instanceof RuntimeException) {
+            p.destroyForcibly(); // a refused dump: nothing more of it may reach the server
+          }
+        }
+      }, "mysql-client-feed");
+      feeder.setDaemon(true);
+      feeder.start();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
       try {
         while (!p.waitFor(1, TimeUnit.SECONDS)) {
-          alive.accept(-1);
+          alive.accept(fedBytes.get());
           if (System.nanoTime() > deadline) {
             throw new IOException(client + " at " + dsn.address() + " did not finish in " + timeoutMillis / 1000 + " s");
           }
         }
+        feeder.join(10_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException(client + " interrupted");
@@ -160,6 +170,10 @@ public final class MysqlClient {
           p.destroyForcibly();
         }
       }
+      if (feedFailure.get() instanceof RuntimeException refused) {
+        throw refused;
+      }
+      String fed = feedFailure.get() == null ? null : feedFailure.get().getMessage(); // a broken pipe: the client's error says why
       if (p.exitValue() != 0 || fed != null) {
         throw failure(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8).strip(), fed);
       }
