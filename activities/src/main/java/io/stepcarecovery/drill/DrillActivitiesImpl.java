@@ -136,7 +136,14 @@ public class DrillActivitiesImpl implements DrillActivities {
           throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "NoSuchBackup");
         }
         Path caJson = SandboxExtract.mirrored(fs.toRealPath(), c.caConfig().toString());
-        SandboxCaJson.rewrite(caJson, fs.toRealPath(), plan.roots(), port);
+        String database = null;
+        if (plan.databaseDump() != null) {
+          database = SandboxDatabase.load(fs.toRealPath(), caJson, plan, drillId, name -> {
+            // named in the marker before it is made: a drill killed from here on is dropped by the next
+            marker.withDatabase(name).write(drillDir);
+          });
+        }
+        SandboxCaJson.rewrite(caJson, fs.toRealPath(), plan.roots(), port, database);
         log.info("drill {}: backup {} of CA {} extracted into {} ({} entries), serving on 127.0.0.1:{}",
             drillId, plan.backupId(), ca, dir, plan.files(), port);
         return new Sandbox(drillId, plan.backupId(), from == null ? "local" : from, dir.toString(),
@@ -329,6 +336,10 @@ public class DrillActivitiesImpl implements DrillActivities {
     SandboxMarker marker = SandboxMarker.read(drillDir, drillId).orElse(null);
     if (marker != null) {
       SandboxBackend.of(marker.backend(), c.drill()).stop(marker);
+      if (marker.database() != null) {
+        // before the sandbox's files: its ca.json says where the database server is
+        SandboxDatabase.drop(c, drillDir.resolve(drillId), drillId, marker.database());
+      }
     }
     deleteTree(drillDir.resolve(drillId));
     Files.deleteIfExists(SandboxMarker.file(drillDir, drillId));

@@ -32,6 +32,14 @@ final class SandboxCaJson {
   private SandboxCaJson() {}
 
   static CaJson rewrite(Path caJson, Path fsRoot, List<String> roots, int port) throws IOException {
+    return rewrite(caJson, fsRoot, roots, port, null);
+  }
+
+  /**
+   * @param database for a CA on MySQL: the drill's throwaway copy of its database, which the
+   *     sandbox uses instead of production's ({@code db.database}; the server is the same one)
+   */
+  static CaJson rewrite(Path caJson, Path fsRoot, List<String> roots, int port, String database) throws IOException {
     if (!Files.isRegularFile(caJson, LinkOption.NOFOLLOW_LINKS) || Files.size(caJson) > MAX_BYTES) {
       throw new UnsafeArchiveException("the backup's ca.json is missing or not a plain file under " + MAX_BYTES
           + " bytes in the sandbox (" + caJson + "); refused");
@@ -43,6 +51,12 @@ final class SandboxCaJson {
     ObjectNode root = (ObjectNode) tree;
     movePaths(root, fsRoot, roots);
     root.put("address", "127.0.0.1:" + port);
+    if (database != null) {
+      if (!root.path("db").isObject()) {
+        throw new UnsafeArchiveException("the backup holds a database dump but its ca.json has no db section; refused");
+      }
+      ((ObjectNode) root.get("db")).put("database", database);
+    }
     root.remove("insecureAddress");
     ArrayNode names = root.has("dnsNames") && root.get("dnsNames").isArray()
         ? (ArrayNode) root.get("dnsNames") : root.putArray("dnsNames");
@@ -56,6 +70,10 @@ final class SandboxCaJson {
     Files.write(caJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     Files.setPosixFilePermissions(caJson, PosixFilePermissions.fromString("rw-------"));
     CaJson parsed = CaJson.read(caJson);
+    if (parsed.db().isExternal() && (database == null || !database.equals(parsed.db().database()))) {
+      throw new UnsafeArchiveException("the backup's ca.json names a " + parsed.db().type() + " database but the"
+          + " drill has no copy of it: the sandbox would run on production's; refused");
+    }
     for (Path p : new Path[] {parsed.root(), parsed.crt(), parsed.key(), parsed.db().dataSource(),
         parsed.db().valueDir()}) {
       if (p != null && !p.normalize().startsWith(fsRoot)) {

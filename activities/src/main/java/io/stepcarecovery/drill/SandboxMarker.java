@@ -19,9 +19,16 @@ import java.util.Optional;
  * @param workerPid the worker process that made the sandbox; with {@code workerStart}, whether
  *     it still runs (then the sandbox may be another drill's, in flight)
  * @param pid the sandbox step-ca's pid (command backend), null before it started
+ * @param database the throwaway database a drill of a MySQL CA loads its dump into, on the CA's
+ *     own server (named before it is made, so a killed drill's is dropped by the next); else null
  */
 public record SandboxMarker(String drillId, String ca, String backend, int port, Long pid, String pidStart,
-    long workerPid, String workerStart, String unit, String container, String dockerHost) {
+    long workerPid, String workerStart, String unit, String container, String dockerHost, String database) {
+  SandboxMarker(String drillId, String ca, String backend, int port, Long pid, String pidStart,
+      long workerPid, String workerStart, String unit, String container, String dockerHost) {
+    this(drillId, ca, backend, port, pid, pidStart, workerPid, workerStart, unit, container, dockerHost, null);
+  }
+
   static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   static final String SUFFIX = ".marker.json";
   private static final long MAX_BYTES = 64 * 1024;
@@ -32,7 +39,12 @@ public record SandboxMarker(String drillId, String ca, String backend, int port,
 
   SandboxMarker withPid(long newPid, String start) {
     return new SandboxMarker(drillId, ca, backend, port, newPid, start, workerPid, workerStart, unit, container,
-        dockerHost);
+        dockerHost, database);
+  }
+
+  SandboxMarker withDatabase(String name) {
+    return new SandboxMarker(drillId, ca, backend, port, pid, pidStart, workerPid, workerStart, unit, container,
+        dockerHost, name);
   }
 
   void write(Path drillDir) throws IOException {

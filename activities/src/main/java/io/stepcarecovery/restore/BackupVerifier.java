@@ -64,25 +64,38 @@ final class BackupVerifier {
       }
       // Where it goes is this host's decision: the manifest only says what is inside.
       RestoreTargets.of(c, allowPaths).check(stored.backupId(), m.roots());
-      refuseDatabaseDump(stored.backupId(), m);
+      DatabaseDump dump = databaseDump(stored.backupId(), m);
       LOG.info("backup {} of CA {} verified: {} entries, {} bytes", stored.backupId(), ca, v.entries(), v.bytes());
       return new RestorePlan(stored.backupId(), archive.toString(), v.sha256(), m.createdAt(), m.dbType(),
-          m.rootFingerprint(), m.roots(), v.entries(), v.bytes(), allowPaths, m.reason());
+          m.rootFingerprint(), m.roots(), v.entries(), v.bytes(), allowPaths, m.reason(), dump);
     }
   }
 
   /**
-   * An online backup of a CA on MySQL holds its database as a dump: putting its files back alone
-   * would "restore" a CA whose database was not, so it is refused until restores load dumps.
+   * The online dump an SQL CA's backup holds beside its files, or null (a file database). Only
+   * what the restore can load is accepted: one {@code DB.sql} of a MySQL/MariaDB CA; a dump of
+   * any other database type, or a second one, is refused before anything is written.
    */
-  static void refuseDatabaseDump(String backupId, Manifest m) {
+  static DatabaseDump databaseDump(String backupId, Manifest m) {
     String dumps = m.stepPath() + "/" + Manifest.DIR + "/db/";
-    if (m.files().stream().anyMatch(f -> f.path().startsWith(dumps))) {
-      throw new ConfigException("backup " + backupId + " is an online backup of a CA on " + m.dbType()
-          + ": it holds the database as a dump (" + dumps + "), which stepca-recovery does not load yet."
-          + " Restore it by hand (README, 'What a backup is'): extract the archive, then load the dump"
-          + " with the mariadb client");
+    List<Manifest.FileEntry> members = m.files().stream()
+        .filter(f -> f.path().startsWith(dumps) && "file".equals(f.type())).toList();
+    if (members.isEmpty()) {
+      return null;
     }
+    if (!"mysql".equals(m.dbType())) {
+      throw new ConfigException("backup " + backupId + " holds a database dump (" + dumps + ") of a CA on '"
+          + m.dbType() + "': only MySQL/MariaDB dumps are restored (step-ca 0.19 here has no other SQL"
+          + " driver); restore it by hand with that database's own tools");
+    }
+    Manifest.FileEntry f = members.get(0);
+    String name = f.path().substring(dumps.length());
+    if (members.size() > 1 || !name.endsWith(".sql")
+        || !name.substring(0, name.length() - 4).matches("[A-Za-z0-9_$]{1,64}")) {
+      throw new UnsafeArchiveException("backup " + backupId + " holds " + members.size() + " file(s) under " + dumps
+          + " where a restore expects one DATABASE.sql dump; refused");
+    }
+    return new DatabaseDump(f.path(), name.substring(0, name.length() - 4), f.sha256(), f.size());
   }
 
   /**

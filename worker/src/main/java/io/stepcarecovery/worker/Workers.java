@@ -9,6 +9,7 @@ import io.stepcarecovery.copies.CopyActivitiesImpl;
 import io.stepcarecovery.checklist.ValidationActivitiesImpl;
 import io.stepcarecovery.ingress.IngressActivitiesImpl;
 import io.stepcarecovery.recovery.RecoveryWorkflowImpl;
+import io.stepcarecovery.restore.DatabaseRestoreActivitiesImpl;
 import io.stepcarecovery.restore.RestoreActivitiesImpl;
 import io.stepcarecovery.restore.RestoreWorkflowImpl;
 import io.stepcarecovery.verify.VerifyWorkflowImpl;
@@ -48,7 +49,8 @@ public final class Workers {
 
   public static Object[] hostActivities(StepcaRecoveryConfig config, RunbookMetrics metrics) {
     return new Object[] {new CaServiceActivitiesImpl(config), new BackupActivitiesImpl(config, metrics),
-        new RestoreActivitiesImpl(config), new HostCheckActivitiesImpl(config),
+        new RestoreActivitiesImpl(config), new DatabaseRestoreActivitiesImpl(config),
+        new HostCheckActivitiesImpl(config),
         new IngressActivitiesImpl(config), new CopyActivitiesImpl(config, metrics),
         new DrillActivitiesImpl(config, metrics)};
   }

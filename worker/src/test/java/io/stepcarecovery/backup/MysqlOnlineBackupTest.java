@@ -152,10 +152,11 @@ class MysqlOnlineBackupTest {
         "dump has " + certs + " certificates; the database had " + certsBefore + " before and " + certsAfter + " after");
     assertTrue(lab.healthy());
 
-    // until restores load dumps, no restore puts the files back without the database
-    RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-        () -> new io.stepcarecovery.restore.RestoreActivitiesImpl(config).verifyBackup("lab", r.backupId(), false, List.of()));
-    assertTrue(String.valueOf(refused.getMessage()).contains("does not load yet"), refused.toString());
+    // a restore's verification finds the dump member, with the manifest's SHA-256, to load it
+    io.stepcarecovery.restore.RestorePlan plan = new io.stepcarecovery.restore.RestoreActivitiesImpl(config)
+        .verifyBackup("lab", r.backupId(), false, List.of());
+    assertEquals("stepca", plan.databaseDump().database());
+    assertEquals(entry.sha256(), plan.databaseDump().sha256());
     System.out.printf("online backup: %d certificates in the dump (%d before, %d after), %d issued during the"
         + " backup, %d health checks all ok, dump %d bytes%n", certs, certsBefore, certsAfter,
         issuedDuringBackup.get(), healthChecks.get(), dump.length);

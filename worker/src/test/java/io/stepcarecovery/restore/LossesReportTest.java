@@ -41,6 +41,22 @@ class LossesReportTest {
   }
 
   @Test
+  void aMysqlCasKeptPreviousDatabaseIsNamedWithTheQueryThatListsWhatTheRestoreUndid() {
+    RestorePlan mysql = new RestorePlan("b1", "/b/b1.tar.gz", "ef", "2026-11-29T10:00:00Z", "mysql", "ab",
+        List.of("/srv/step"), 1, 1, null, null, new DatabaseDump("/srv/step/.stepca-recovery/db/stepca.sql", "stepca",
+            "ef", 10));
+    Losses l = LossesReport.compose(CA, mysql, "20261129T123000Z", List.of("/srv/step.pre-restore-20261129T123000Z",
+        "database stepca_prev_20261129t123000z on 127.0.0.1:3306"), false, List.of(), SWAP);
+    assertEquals(List.of("/srv/step.pre-restore-20261129T123000Z", "database stepca_prev_20261129t123000z on 127.0.0.1:3306"),
+        l.previousData());
+    assertTrue(l.steps().get(3).contains("SELECT nkey FROM stepca_prev_20261129t123000z.x509_certs WHERE nkey NOT IN"
+        + " (SELECT nkey FROM stepca.x509_certs)"), l.steps().get(3));
+    Losses dropped = LossesReport.compose(CA, mysql, "20261129T123000Z", List.of("/srv/step.pre-restore-20261129T123000Z"),
+        false, List.of(), SWAP);
+    assertTrue(dropped.steps().get(3).startsWith("The CA's database stepca was missing or empty"), dropped.steps().get(3));
+  }
+
+  @Test
   void onlyTheRestoresOwnMovedAsideRootsAreThePreviousData() {
     Losses l = LossesReport.compose(CA, plan("badgerv2", "2026-11-29T10:00:00Z"), "T",
         List.of("/srv/step.pre-restore-T", "/srv/step.failed-restore-T"), false, List.of(), SWAP);

@@ -59,6 +59,19 @@ public final class LossesReport {
     if (!commands.isEmpty()) {
       steps.add("To list them (certificates, revocations, ACME accounts the backup lacks), on " + ca.host()
           + ": " + String.join("; ", commands) + " (read-only; the CA may keep running).");
+    } else if (plan.databaseDump() != null) {
+      String db = plan.databaseDump().database();
+      String prev = DatabaseNames.previous(db, tag);
+      boolean kept = previous.stream().anyMatch(p -> p.startsWith(DatabaseNames.shown(prev) + " on "));
+      steps.add(kept ? "The previous database is kept as " + prev + " (and the previous files at "
+          + String.join(", ", previous.stream().filter(p -> p.startsWith("/")).toList()) + " on " + ca.host()
+          + "): what the CA recorded after the backup is what it holds beyond the restored " + db + ", e.g."
+          + " SELECT nkey FROM " + prev + ".x509_certs WHERE nkey NOT IN (SELECT nkey FROM " + db + ".x509_certs)"
+          + " lists the serials (decimal) of the certificates issued since; likewise revoked_x509_certs and"
+          + " acme_accounts. Drop " + prev + " once nothing in it is needed."
+          : "The CA's database " + db + " was missing or empty when it was restored, so what the CA recorded"
+              + " after the backup cannot be listed from it: look for certificates issued after " + plan.createdAt()
+              + " where clients keep them (ACME clients' stores and logs).");
     } else if (!previous.isEmpty()) {
       steps.add("The previous data lies at " + String.join(", ", previous) + " on " + ca.host() + ", in step-ca's"
           + " '" + plan.dbType() + "' database, which stepca-recovery losses does not read: compare its tables"
@@ -76,9 +89,18 @@ public final class LossesReport {
         previous, commands);
   }
 
-  /** The moved-aside roots (not what the same run put aside on a rollback). */
+  /**
+   * The moved-aside roots and, for an SQL CA, the database its previous tables were kept in (not
+   * what the same run put aside on a rollback).
+   */
   private static List<String> previousData(RestorePlan plan, String tag, List<String> movedAside) {
-    return plan.roots().stream().map(r -> r + ".pre-restore-" + tag).filter(movedAside::contains).toList();
+    List<String> previous = new ArrayList<>(
+        plan.roots().stream().map(r -> r + ".pre-restore-" + tag).filter(movedAside::contains).toList());
+    if (plan.databaseDump() != null) {
+      String kept = DatabaseNames.shown(DatabaseNames.previous(plan.databaseDump().database(), tag)) + " on ";
+      movedAside.stream().filter(m -> m.startsWith(kept)).forEach(previous::add);
+    }
+    return previous;
   }
 
   static long ageSeconds(String createdAt, long nowMillis) {

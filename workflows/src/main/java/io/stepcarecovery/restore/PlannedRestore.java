@@ -26,8 +26,13 @@ public record PlannedRestore(String backupId, String createdAt, String rootFinge
   public record Write(String path, String movedAsideTo) {}
 
   static PlannedRestore of(RestorePlan plan, String tag, io.stepcarecovery.probe.CurrentHealth health) {
-    return new PlannedRestore(plan.backupId(), plan.createdAt(), plan.rootFingerprint(),
-        plan.roots().stream().map(r -> new Write(r, r + ".pre-restore-" + tag)).toList(), health, null,
-        plan.reason());
+    List<Write> writes = new java.util.ArrayList<>(
+        plan.roots().stream().map(r -> new Write(r, r + ".pre-restore-" + tag)).toList());
+    if (plan.databaseDump() != null) {
+      String db = plan.databaseDump().database();
+      writes.add(new Write(DatabaseNames.shown(db), DatabaseNames.shown(DatabaseNames.previous(db, tag))));
+    }
+    return new PlannedRestore(plan.backupId(), plan.createdAt(), plan.rootFingerprint(), List.copyOf(writes),
+        health, null, plan.reason());
   }
 }

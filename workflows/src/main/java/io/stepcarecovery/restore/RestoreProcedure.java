@@ -27,8 +27,10 @@ import org.slf4j.Logger;
 
 /**
  * The runbook's restore procedure, shared by the restore and the recovery workflows: lock →
- * verify the backup and stage it beside the live data in one read while the CA runs →
- * (approval) → stop → move the live data aside and the staged data in → start. Until the stop
+ * verify the backup and stage it beside the live data in one read while the CA runs (a MySQL
+ * CA's dump loaded into a staging database then too) → (approval) → stop → move the live data
+ * aside and the staged data in (a MySQL CA's tables likewise, {@link DatabaseRestoreActivities})
+ * → start. Until the stop
  * only the staging exists, and it is discarded if anything fails or the gate is refused; whatever
  * fails after the stop, what was moved is put back and the CA is started again. Nothing of the
  * live data is ever deleted.
@@ -131,6 +133,10 @@ public final class RestoreProcedure {
       progress.running(steps.swap(), where);
       swap = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
           progress.summary(steps.swap(), where)).swapIn(ca.name(), plan, tag);
+      if (plan.databaseDump() != null) {
+        // The files first: the database's switch reads the restored ca.json for its server.
+        swap = merged(swap, database(host, where).switchDatabaseIn(ca.name(), plan, tag).asSwap());
+      }
       progress.done(steps.swap(), swap.movedAside().isEmpty() ? "no live data was there (outage)"
           : "live data moved aside to " + String.join(", ", swap.movedAside()));
     } catch (ActivityFailure e) {
@@ -139,6 +145,14 @@ public final class RestoreProcedure {
       Workflow.newDetachedCancellationScope(() -> {
         ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
             progress.summary(steps.swap(), where)).swapBack(ca.name(), plan, tag);
+        if (plan.databaseDump() != null) {
+          try {
+            database(host, where).switchDatabaseBack(ca.name(), plan, tag);
+          } catch (ActivityFailure dbBack) {
+            // The CA is started all the same: down is worse. The failure to report is the swap's.
+            log.error("CA {}: database not switched back: {}", ca.name(), Failures.rootMessage(dbBack));
+          }
+        }
         startUntilHealthy(ca, where);
         discardStaging(host, ca, plan, tag);
       }).run();
@@ -220,14 +234,52 @@ public final class RestoreProcedure {
       }).run();
       throw e;
     }
-    planned = PlannedRestore.of(plan, tag, healthBefore);
     progress.done(steps.verify(), "backup " + plan.backupId() + (FetchReport.LOCAL.equals(source) ? ""
         : " (from " + source + ")") + " verified: " + plan.files()
         + " entries, root " + plan.rootFingerprint().substring(0, 16) + "…");
+    String loaded = "";
+    if (plan.databaseDump() != null) {
+      loaded = "; " + loadDump(ca, plan, host, where, tag);
+    }
+    planned = PlannedRestore.of(plan, tag, healthBefore);
     if (steps.stage() != steps.verify()) {
-      progress.done(steps.stage(), plan.bytes() + " bytes staged, in the verifying read");
+      progress.done(steps.stage(), plan.bytes() + " bytes staged, in the verifying read" + loaded);
     }
     return plan;
+  }
+
+  /**
+   * An SQL CA's dump goes into its staging database now, while the CA still runs on its own
+   * database, as the files are staged beside the live ones: the CA is then down only for the
+   * switch (a RENAME TABLE), however large its database. A failure here leaves the live data as it
+   * was; this run's staging (files and database) is removed.
+   */
+  private String loadDump(CaDescription ca, RestorePlan plan, String host, String where, String tag) {
+    progress.running(steps.stage(), where, "loading the database dump into "
+        + DatabaseNames.staging(plan.databaseDump().database(), tag) + "; CA still running");
+    try {
+      DatabaseStaging staged = ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.BULK,
+          progress.summary(steps.stage(), where)).loadDump(ca.name(), plan, tag);
+      return "dump loaded into database " + staged.staging() + " on " + staged.address() + " (" + staged.tables()
+          + " tables, " + staged.millis() + " ms)";
+    } catch (ActivityFailure e) {
+      progress.failed(steps.stage(), Failures.rootMessage(e));
+      discardStaging(host, ca, plan, tag);
+      throw e;
+    }
+  }
+
+  private DatabaseRestoreActivities database(String host, String where) {
+    return ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.SERVICE,
+        progress.summary(steps.swap(), where));
+  }
+
+  private static SwapReport merged(SwapReport files, SwapReport database) {
+    java.util.List<String> aside = new java.util.ArrayList<>(files.movedAside());
+    aside.addAll(database.movedAside());
+    java.util.List<String> placed = new java.util.ArrayList<>(files.placed());
+    placed.addAll(database.placed());
+    return new SwapReport(aside, placed);
   }
 
   /**
@@ -272,6 +324,18 @@ public final class RestoreProcedure {
           progress.summary(step, where)).stopCa(ca.name());
       back[0] = ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.SERVICE,
           progress.summary(step, where)).swapBack(ca.name(), restored.plan(), restored.tag());
+      if (restored.plan().databaseDump() != null) {
+        try {
+          back[0] = merged(back[0], ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.SERVICE,
+              progress.summary(step, where)).switchDatabaseBack(ca.name(), restored.plan(), restored.tag()).asSwap());
+        } catch (ActivityFailure e) {
+          // The previous files are back: start the CA on whatever its database holds, then report.
+          progress.failed(step, "previous files back, but the database was not switched back: "
+              + Failures.rootMessage(e));
+          startUntilHealthy(ca, where);
+          throw e;
+        }
+      }
       progress.running(step, where, "previous data back in place; starting");
       startUntilHealthy(ca, where);
       progress.done(step, "previous data restored and serving; the failed restore lies at "
@@ -291,8 +355,13 @@ public final class RestoreProcedure {
       try {
         ActivityPlans.stub(RestoreActivities.class, host, ActivityPlans.QUICK, "Clean up staging · " + ca.name())
             .discardStaging(ca.name(), plan, tag);
+        if (plan.databaseDump() != null) {
+          ActivityPlans.stub(DatabaseRestoreActivities.class, host, ActivityPlans.QUICK,
+              "Drop staging database · " + ca.name()).dropStagingDatabase(ca.name(), plan, tag);
+        }
       } catch (ActivityFailure cleanup) {
-        // Leftover staging is only a copy of the archive, never live data.
+        // Leftover staging is only a copy of the archive, never live data (the next restore drops
+        // a dead run's staging database).
         log.warn("staging of {} not cleaned up: {}", tag, Failures.rootMessage(cleanup));
       }
     }).run();
