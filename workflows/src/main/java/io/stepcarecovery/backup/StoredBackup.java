@@ -14,6 +14,10 @@ import java.util.List;
  * @param encryptedTo the OpenPGP fingerprint the archive is encrypted to, or null (clear)
  * @param signedBy the OpenPGP fingerprint of the key that signed the archive ({@code <archive>.sig}),
  *     or null (unsigned). Information only: a restore trusts the signature it checks, not this.
+ * @param caDowntimeMillis how long the CA was down for this backup (stop requested until
+ *     {@code /health} answered again; 0 when it was not stopped: an online MySQL dump, or a CA
+ *     that was already down), or null (records from before, fetched or restic-listed ones). Kept
+ *     in the record so a restarted worker exports the last backup's downtime as before.
  */
 public record StoredBackup(
     String backupId,
@@ -28,7 +32,16 @@ public record StoredBackup(
     String intermediateFingerprint,
     List<String> roots,
     String encryptedTo,
-    String signedBy) {
+    String signedBy,
+    Long caDowntimeMillis) {
+
+  /** A record that does not know the backup's CA downtime. */
+  public StoredBackup(String backupId, String ca, String archive, String sha256, long sizeBytes,
+      String createdAt, String reason, String dbType, String rootFingerprint,
+      String intermediateFingerprint, List<String> roots, String encryptedTo, String signedBy) {
+    this(backupId, ca, archive, sha256, sizeBytes, createdAt, reason, dbType, rootFingerprint,
+        intermediateFingerprint, roots, encryptedTo, signedBy, null);
+  }
 
   /** An unsigned backup (and records written before signatures existed). */
   public StoredBackup(String backupId, String ca, String archive, String sha256, long sizeBytes,
