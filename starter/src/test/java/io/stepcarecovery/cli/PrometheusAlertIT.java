@@ -28,16 +28,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Prometheus (Debian's package, installed by lab/install) scrapes a real worker after a
- * real backup and evaluates the shipped alert rules: the stale-backup alert is inactive while the
- * backup is fresh, then goes pending and firing, labelled with the CA, once the backup is older
- * than the threshold.
+ * A real Prometheus (Debian's package, installed by lab/install) scrapes a real worker during and
+ * after a real backup and evaluates the alert rules: with the rules as shipped the stale-backup
+ * alert stays inactive on the fresh backup; with its threshold shortened (the backup is now
+ * stale by it) and the rules reloaded, it goes pending and then firing, labelled with the CA.
  *
- * <p>The rules Prometheus loads are deploy/prometheus/alerts.yml as shipped, every rule, with two
- * values of StepcaBackupStale alone replaced so the test fits in a minute: its threshold
- * ({@code 26 * 3600} becomes a few seconds more than the fresh backup's age) and its {@code for}
- * ({@code 10m} becomes {@value #FOR}). Both literals must be found exactly once in that rule or
- * the test fails: a change of the real rule's expression is tested as it is, never a stale copy.
+ * <p>First Prometheus loads deploy/prometheus/alerts.yml byte for byte. Then the same file with
+ * two values of StepcaBackupStale alone replaced, so the test fits in a minute: its threshold
+ * ({@code 26 * 3600} becomes {@value #STALE_AFTER_SECONDS} s) and its {@code for} ({@code 10m}
+ * becomes {@value #FOR}). Both literals must be found exactly once in that rule or the test
+ * fails: a change of the real rule's expression is tested as it is, never a stale copy.
  */
 @Tag("lab")
 class PrometheusAlertIT {
@@ -45,14 +45,14 @@ class PrometheusAlertIT {
   private static final String ALERT = "StepcaBackupStale";
   private static final String THRESHOLD = "26 * 3600";
   private static final String FOR = "2s";
-  /** How long the backup stays fresh once Prometheus runs: room for its start and a few evaluations. */
-  private static final long FRESH_FOR_SECONDS = 10;
+  /** The shortened threshold: the backup just taken is older than that once Prometheus reloads. */
+  private static final long STALE_AFTER_SECONDS = 1;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
 
   @Test
-  void theStaleBackupAlertIsQuietWhileTheBackupIsFreshThenFiresForThatCa() throws Exception {
+  void theStaleBackupAlertIsQuietOnAFreshBackupThenFiresForThatCaWhenItIsStale() throws Exception {
     int port = DevServerIT.freePort();
     int metricsPort = DevServerIT.freePort();
     int prometheusPort = DevServerIT.freePort();
@@ -67,17 +67,10 @@ class PrometheusAlertIT {
       Thread.sleep(3000);
       worker = DevServerIT.start(tmp.resolve("worker.log"), "worker", "--config", config, "--temporal", temporal,
           "--metrics", String.valueOf(metricsPort));
-      Cli.Run backup = Cli.run("backup", "--config", config, "--temporal", temporal);
-      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
-      String scrape = awaitScrape(metricsPort, "stepca_backups_total{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
-      double lastSuccess = sample(scrape, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}").orElseThrow();
-
-      long backedUp = System.nanoTime();
-      // stale FRESH_FOR_SECONDS from now: whatever the backup took on this machine, it starts fresh
-      long threshold = (long) Math.ceil(Instant.now().getEpochSecond() - lastSuccess) + FRESH_FOR_SECONDS;
+      // Prometheus starts while the backup runs, with the rules exactly as shipped.
       Path rules = tmp.resolve("alerts.yml");
-      Files.writeString(rules, withShortStaleRule(Files.readString(LabCa.repo().resolve(
-          "deploy/prometheus/alerts.yml")), threshold));
+      String shipped = Files.readString(LabCa.repo().resolve("deploy/prometheus/alerts.yml"));
+      Files.writeString(rules, shipped);
       Path promConfig = tmp.resolve("prometheus.yml");
       Files.writeString(promConfig, String.join("\n",
           "global:",
@@ -99,7 +92,12 @@ class PrometheusAlertIT {
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       String api = "http://127.0.0.1:" + prometheusPort;
 
-      // Before: Prometheus holds the worker's sample and has evaluated the rule on it since.
+      Cli.Run backup = Cli.run("backup", "--config", config, "--temporal", temporal);
+      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+      awaitScrape(metricsPort, "stepca_backups_total{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
+      long backedUp = System.nanoTime();
+
+      // Before: Prometheus holds the backup's sample and has evaluated the shipped rule on it since.
       JsonNode age = await(30, log, "a scrape of the worker with the backup's sample", () -> {
         JsonNode r = query(api, "time() - max by (ca) (stepca_backup_last_success_timestamp_seconds{ca=\"lab\"})");
         return r.size() == 1 ? r : null;
@@ -112,14 +110,17 @@ class PrometheusAlertIT {
       });
       assertEquals("ok", before.path("health").asText(), "the rule evaluates without error: " + before);
       assertEquals("inactive", before.path("state").asText(), "a backup " + age.get(0).path("value").get(1).asText()
-          + " s old, threshold " + threshold + " s: " + before);
+          + " s old under the shipped threshold (" + THRESHOLD + " s): " + before);
       assertEquals(List.of(), alerts(api, ALERT), "no " + ALERT + " alert while the backup is fresh");
       assertEquals("1", query(api, "up{job=\"stepca-recovery\"}").path(0).path("value").path(1).asText(),
           "Prometheus scrapes the worker");
 
+      // After: the same backup is stale by a threshold of STALE_AFTER_SECONDS; Prometheus reloads
+      // its rules on SIGHUP, as an operator's config change would.
+      Files.writeString(rules, withShortStaleRule(shipped, STALE_AFTER_SECONDS));
+      LabCa.run(List.of("kill", "-HUP", String.valueOf(prometheus.pid())), 10);
       long quiet = System.nanoTime();
-      // After: the backup outlives the threshold.
-      JsonNode pending = await(FRESH_FOR_SECONDS + 30, log, ALERT + " pending or firing", () -> {
+      JsonNode pending = await(30, log, ALERT + " pending or firing", () -> {
         List<JsonNode> a = alerts(api, ALERT);
         return a.isEmpty() ? null : a.get(0);
       });
@@ -132,8 +133,8 @@ class PrometheusAlertIT {
       assertEquals("lab", firing.path("labels").path("ca").asText(), firing.toString());
       assertEquals(1, query(api, "ALERTS{alertname=\"" + ALERT + "\",alertstate=\"firing\",ca=\"lab\"}").size(),
           "the ALERTS series a dashboard or Alertmanager sees");
-      System.out.printf("PrometheusAlertIT: lab, Temporal, worker and backup %.1f s; Prometheus up and rule"
-          + " quiet %.1f s; pending then firing %.1f s later%n", (backedUp - t0) / 1e9, (quiet - backedUp) / 1e9,
+      System.out.printf("PrometheusAlertIT: lab, Temporal, worker, Prometheus and backup %.1f s; rule seen"
+          + " quiet %.1f s later; pending then firing %.1f s after the reload%n", (backedUp - t0) / 1e9, (quiet - backedUp) / 1e9,
           (System.nanoTime() - quiet) / 1e9);
     } finally {
       stop(prometheus);
