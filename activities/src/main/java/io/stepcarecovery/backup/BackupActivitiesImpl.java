@@ -247,7 +247,7 @@ public class BackupActivitiesImpl implements BackupActivities {
   }
 
   @Override
-  public StoredBackup publish(String ca, String backupId, ArchiveReport archive) {
+  public StoredBackup publish(String ca, String backupId, ArchiveReport archive, Long caDowntimeMillis) {
     return counted(ca, () -> ActivityErrors.run(() -> {
       CaConfig c = config.ca(ca);
       BackupStore store = new BackupStore(c.backups().store(), ca);
@@ -268,8 +268,8 @@ public class BackupActivitiesImpl implements BackupActivities {
       Path partial = Path.of(archive.partialPath());
       StoredBackup stored = store.publish(backupId, partial, archive.sha256(), recipient, reading, written,
           archive.signedBy() == null ? null : BackupSignature.of(partial), archive.signedBy(),
-          Heartbeat.of("verify"));
-      metrics.backupSucceeded(ca, stored.createdAt(), stored.sizeBytes());
+          caDowntimeMillis == null || caDowntimeMillis < 0 ? null : caDowntimeMillis, Heartbeat.of("verify"));
+      metrics.backupSucceeded(ca, stored.createdAt(), stored.sizeBytes(), stored.caDowntimeMillis());
       return stored;
     }));
   }

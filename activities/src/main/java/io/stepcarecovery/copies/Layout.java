@@ -67,7 +67,8 @@ final class Layout {
 
   static StoredBackup at(StoredBackup b, String archive) {
     return new StoredBackup(b.backupId(), b.ca(), archive, b.sha256(), b.sizeBytes(), b.createdAt(), b.reason(),
-        b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(), b.encryptedTo(), b.signedBy(), b.dump());
+        b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(), b.encryptedTo(), b.signedBy(), b.dump(),
+        b.caDowntimeMillis());
   }
 
   /** What reading a stored archive back found: verified when its SHA-256 is the record's. */

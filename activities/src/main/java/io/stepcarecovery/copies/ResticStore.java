@@ -363,11 +363,12 @@ public final class ResticStore implements OffsiteStore {
       }
       StoredBackup here = new StoredBackup(backupId, ca, archive.getFileName().toString(), v.sha256(),
           v.sizeBytes(), record.createdAt(), record.reason(), record.dbType(), record.rootFingerprint(),
-          record.intermediateFingerprint(), record.roots(), null, null);
+          record.intermediateFingerprint(), record.roots(), null, null, record.dump(), record.caDowntimeMillis());
       Path json = dir.resolve(backupId + ".json");
       Files.write(json, JSON.writeValueAsBytes(here));
       return new StoredBackup(backupId, ca, archive.toString(), here.sha256(), here.sizeBytes(), here.createdAt(),
-          here.reason(), here.dbType(), here.rootFingerprint(), here.intermediateFingerprint(), here.roots(), null, null);
+          here.reason(), here.dbType(), here.rootFingerprint(), here.intermediateFingerprint(), here.roots(), null, null,
+          here.dump(), here.caDowntimeMillis());
     } finally {
       deleteTree(stage);
     }

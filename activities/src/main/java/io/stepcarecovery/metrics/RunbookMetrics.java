@@ -21,6 +21,7 @@ public final class RunbookMetrics {
   public static final String BACKUP_LAST_SUCCESS = "stepca_backup_last_success_timestamp_seconds";
   public static final String BACKUP_DURATION = "stepca_backup_duration_seconds";
   public static final String BACKUP_ARCHIVE_BYTES = "stepca_backup_archive_bytes";
+  public static final String BACKUP_CA_DOWNTIME = "stepca_backup_ca_downtime_seconds";
   /** Exported with the {@code _total} suffix Prometheus gives counters. */
   public static final String BACKUPS = "stepca_backups";
   public static final String BACKUP_FAILURES = "stepca_backup_failures";
@@ -55,9 +56,17 @@ public final class RunbookMetrics {
    * was taken, so the worker's seed from the store's records after a restart gives the same value.
    */
   public void backupSucceeded(String ca, String createdAt, long archiveBytes) {
+    backupSucceeded(ca, createdAt, archiveBytes, null);
+  }
+
+  /**
+   * As above, with the CA downtime the backup cost ({@code caDowntimeMillis} of its record: 0 when
+   * the CA was not stopped, null when not known).
+   */
+  public void backupSucceeded(String ca, String createdAt, long archiveBytes, Long caDowntimeMillis) {
     Instant created = instant(createdAt);
     if (created != null) {
-      backupSeen(ca, created, archiveBytes);
+      backupSeen(ca, created, archiveBytes, caDowntimeMillis);
       set(BACKUP_DURATION, "How long the last successful backup took, start to stored and verified",
           seconds(Duration.between(created, Instant.now())), "ca", ca);
     }
@@ -66,12 +75,29 @@ public final class RunbookMetrics {
 
   /** The newest backup in the store, as the worker finds it at start (no counter moves). */
   public void backupSeen(String ca, Instant createdAt, long archiveBytes) {
+    backupSeen(ca, createdAt, archiveBytes, null);
+  }
+
+  /**
+   * The newest backup and the CA downtime it cost, which belongs to that backup alone: a newer
+   * backup whose record does not say (written before records did) makes it unknown (NaN), not
+   * the older backup's value.
+   */
+  public void backupSeen(String ca, Instant createdAt, long archiveBytes, Long caDowntimeMillis) {
     if (createdAt == null) {
       return;
     }
     Value last = gauge(BACKUP_LAST_SUCCESS, "When the newest successful backup's snapshot was taken", "ca", ca);
     if (last.raise(createdAt.getEpochSecond())) {
       set(BACKUP_ARCHIVE_BYTES, "Size of the newest successful backup's archive", archiveBytes, "ca", ca);
+      List<String> key = List.of(BACKUP_CA_DOWNTIME, "ca", ca);
+      if (caDowntimeMillis != null && caDowntimeMillis >= 0) {
+        set(BACKUP_CA_DOWNTIME, "How long the CA was down for the newest successful backup (stop requested"
+            + " until /health answered; 0 when it was not stopped, as for an online MySQL dump)",
+            caDowntimeMillis / 1000.0, "ca", ca);
+      } else if (gauges.containsKey(key)) {
+        gauges.get(key).set(Double.NaN);
+      }
     }
   }
 

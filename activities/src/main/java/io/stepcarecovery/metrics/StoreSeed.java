@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At worker start, the last backup and drill times from the store's own records, so a restarted
- * worker exports the same "last success" as before and no staleness alert fires just because it
- * restarted. Only stores this host sees (a host worker's CA, a shared mount).
+ * At worker start, the last backup (time, size, CA downtime) and drill times from the store's own
+ * records, so a restarted worker exports the same "last success" as before and no staleness alert
+ * fires just because it restarted. (The off-host copies' times: {@link CopySeed}.) Only stores this host sees (a host worker's CA, a shared mount).
  */
 public final class StoreSeed {
   private static final Logger log = LoggerFactory.getLogger(StoreSeed.class);
@@ -31,7 +31,9 @@ public final class StoreSeed {
         // newest first; a future-dated record would hide a stale backup, so it never counts
         List<StoredBackup> backups = store.list().stream().filter(b -> !future.contains(b.backupId())).toList();
         if (!backups.isEmpty()) {
-          metrics.backupSeen(c.name(), RunbookMetrics.instant(backups.get(0).createdAt()), backups.get(0).sizeBytes());
+          StoredBackup newest = backups.get(0);
+          metrics.backupSeen(c.name(), RunbookMetrics.instant(newest.createdAt()), newest.sizeBytes(),
+              newest.caDowntimeMillis());
         }
         for (StoredBackup b : backups) {
           DrillRecords.read(store, b.backupId()).ifPresent(r -> metrics.drillRecorded(c.name(), r));

@@ -170,6 +170,14 @@ public final class BackupStore {
    */
   public StoredBackup publish(String backupId, Path partial, String expectedSha256, RecipientKey recipient,
       ArchiveReader.Layer reading, Manifest written, Path signature, String signedBy, LongConsumer progress) {
+    return publish(backupId, partial, expectedSha256, recipient, reading, written, signature, signedBy, null,
+        progress);
+  }
+
+  /** As above, recording how long the CA was down for this backup (null: not known). */
+  public StoredBackup publish(String backupId, Path partial, String expectedSha256, RecipientKey recipient,
+      ArchiveReader.Layer reading, Manifest written, Path signature, String signedBy, Long caDowntimeMillis,
+      LongConsumer progress) {
     boolean encrypted = recipient != null;
     Path target = archive(backupId, encrypted);
     try {
@@ -233,7 +241,8 @@ public final class BackupStore {
         m.createdAt(), m.reason(), m.dbType(), m.rootFingerprint(), m.intermediateFingerprint(), m.roots(),
         encrypted ? recipient.fingerprint() : null, signature == null ? null : signedBy,
         m.databaseDump().map(f -> new StoredBackup.DatabaseDump(f.path().substring(1), f.size(), f.sha256()))
-            .orElse(null));
+            .orElse(null),
+        caDowntimeMillis);
     writeRecord(record);
     return here(record, target);
   }
@@ -271,7 +280,7 @@ public final class BackupStore {
     StoredBackup record = new StoredBackup(fetched.backupId(), ca, target.getFileName().toString(),
         fetched.sha256(), fetched.sizeBytes(), fetched.createdAt(), fetched.reason(), fetched.dbType(),
         fetched.rootFingerprint(), fetched.intermediateFingerprint(), fetched.roots(), fetched.encryptedTo(),
-        fetched.signedBy(), fetched.dump());
+        fetched.signedBy(), fetched.dump(), fetched.caDowntimeMillis());
     writeRecord(record);
     return here(record, target);
   }
@@ -280,7 +289,7 @@ public final class BackupStore {
   private static StoredBackup here(StoredBackup b, Path archive) {
     return new StoredBackup(b.backupId(), b.ca(), archive.toString(), b.sha256(), b.sizeBytes(),
         b.createdAt(), b.reason(), b.dbType(), b.rootFingerprint(), b.intermediateFingerprint(), b.roots(),
-        b.encryptedTo(), b.signedBy(), b.dump());
+        b.encryptedTo(), b.signedBy(), b.dump(), b.caDowntimeMillis());
   }
 
   private static String sha256Of(Path file, LongConsumer progress) throws IOException {
@@ -360,7 +369,7 @@ public final class BackupStore {
    * clock), or not dated readably: written by a host with a fast clock, or forged. Such a record
    * must never count as the latest backup nor push real ones out of the store.
    */
-  static boolean futureDated(StoredBackup b, Instant now) {
+  public static boolean futureDated(StoredBackup b, Instant now) {
     return createdAt(b).map(t -> t.isAfter(now.plus(CLOCK_SKEW))).orElse(true);
   }
 

@@ -52,7 +52,7 @@ class DiskFullStagingTest {
         lab.ctl("start");
       }
       ArchiveReport r = b.archive("lab", "full-1", "test", Instant.now().toString(), plan);
-      StoredBackup stored = b.publish("lab", "full-1", r);
+      StoredBackup stored = b.publish("lab", "full-1", r, null);
       b.discardWork("lab", "full-1");
       assertTrue(lab.awaitHealthy(Duration.ofSeconds(30)));
 

@@ -202,7 +202,7 @@ class HostileRestoreTest {
       lab.ctl("start");
     }
     ArchiveReport r = b.archive(CA, id, "test", Instant.now().toString(), plan);
-    StoredBackup stored = b.publish(CA, id, r);
+    StoredBackup stored = b.publish(CA, id, r, null);
     b.discardWork(CA, id);
     assertTrue(lab.awaitHealthy(Duration.ofSeconds(30)));
     return stored;

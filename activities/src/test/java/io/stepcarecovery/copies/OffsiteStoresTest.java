@@ -171,6 +171,64 @@ class OffsiteStoresTest {
     }
   }
 
+  /**
+   * A restarted worker seeds each store's newest verified copy time from the store's own listing
+   * (no archive read): the newest real backup on SFTP and on S3, not one dated in the future; a
+   * store that does not answer is left out and the others still seeded.
+   */
+  @Test
+  void copySeedTakesEachStoresNewestListedBackup() throws Exception {
+    String ca = "seed";
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant older = now.minusSeconds(7200);
+    Instant newer = now.minusSeconds(3600);
+    CopyConfig onSftp = new CopyConfig(sftp(Path.of(lab.env("SFTP_KNOWN_HOSTS"))), null, null);
+    CopyConfig onS3 = new CopyConfig(null, s3(), null);
+    try (OffsiteStore sftp = OffsiteStores.open(ca, onSftp); OffsiteStore s3 = OffsiteStores.open(ca, onS3)) {
+      for (OffsiteStore s : List.of(sftp, s3)) {
+        assertTrue(s.put(backup(ca, "seed-older", older), n -> { }).verified());
+        assertTrue(s.put(backup(ca, "seed-newer", newer), n -> { }).verified());
+        assertTrue(s.put(backup(ca, "seed-forged", now.plusSeconds(30 * 86400)), n -> { }).verified());
+      }
+      assertTrue(s3.put(backup(ca, "seed-s3-only", now.minusSeconds(60)), n -> { }).verified());
+    }
+    // an SFTP store nobody listens on: refused at once
+    CopyConfig down = new CopyConfig(new CopyConfig.Sftp("127.0.0.1", freePort(), lab.env("SFTP_USER"),
+        Path.of(lab.env("SFTP_KEY")), Path.of(lab.env("SFTP_KNOWN_HOSTS")), "/nowhere"), null, null);
+    Path store = Files.createDirectories(tmp.resolve("seed-local"));
+    var caConfig = new io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig(ca, "localhost",
+        tmp.resolve("ca.json"), "https://localhost:9000", tmp.resolve("root.crt"), null, null, null, null,
+        new io.stepcarecovery.config.StepcaRecoveryConfig.BackupsConfig(store, null, null, null, null, null, null,
+            null, List.of(down, onSftp, onS3)));
+    var config = new io.stepcarecovery.config.StepcaRecoveryConfig(tmp.resolve("c.yaml"), null, List.of(caConfig),
+        List.of(), List.of());
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+    io.stepcarecovery.metrics.CopySeed.seed(config, new io.stepcarecovery.metrics.RunbookMetrics(registry));
+
+    String metric = io.stepcarecovery.metrics.RunbookMetrics.COPY_LAST_VERIFIED;
+    assertEquals(newer.getEpochSecond(), registry.get(metric).tags("ca", ca, "store", onSftp.uri()).gauge().value());
+    assertEquals(now.minusSeconds(60).getEpochSecond(),
+        registry.get(metric).tags("ca", ca, "store", onS3.uri()).gauge().value());
+    assertEquals(null, registry.find(metric).tags("store", down.uri()).gauge(), "a store that did not answer");
+  }
+
+  static LocalBackup backup(String ca, String id, Instant createdAt) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("local-" + ca).resolve(id));
+    Path archive = Files.writeString(dir.resolve(id + ".tar.gz"), "archive " + id);
+    StoredBackup record = new StoredBackup(id, ca, id + ".tar.gz", Layout.sha256(archive), Files.size(archive),
+        createdAt.toString(), "test", "badgerv2", "root", "inter", List.of("/x"), null, null, null, 1500L);
+    Path recordFile = dir.resolve(id + ".json");
+    JSON.writeValue(recordFile.toFile(), record);
+    return new LocalBackup(Layout.at(record, archive.toString()), archive, null, recordFile, null, null);
+  }
+
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   /** SIGKILL to a lab server and every process it started (sshd forks one per session). */
   static void kill(String pidFile) {
     try {

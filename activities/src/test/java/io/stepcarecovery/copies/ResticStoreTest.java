@@ -77,7 +77,7 @@ class ResticStoreTest {
     BackupPlan plan = a.preflight("lab", false);
     a.snapshot("lab", id, plan);
     ArchiveReport r = a.archive("lab", id, "restic test", Instant.now().toString(), plan);
-    StoredBackup s = a.publish("lab", id, r);
+    StoredBackup s = a.publish("lab", id, r, null);
     BackupStore store = new BackupStore(config.ca("lab").backups().store(), "lab");
     made.add(id);
     return new LocalBackup(s, Path.of(s.archive()), null, store.dir().resolve(id + ".json"),

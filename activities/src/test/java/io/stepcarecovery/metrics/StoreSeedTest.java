@@ -28,11 +28,16 @@ class StoreSeedTest {
   @TempDir Path tmp;
 
   private void backup(String id, Instant createdAt, long size) throws Exception {
+    backup(id, createdAt, size, null);
+  }
+
+  private void backup(String id, Instant createdAt, long size, Long caDowntimeMillis) throws Exception {
     Path dir = tmp.resolve("ca");
     Files.createDirectories(dir.resolve(".work"));
     Files.writeString(dir.resolve(id + ".tar.gz"), "archive " + id);
     Files.write(dir.resolve(id + ".json"), JSON.writeValueAsBytes(new StoredBackup(id, "ca", id + ".tar.gz",
-        "0".repeat(64), size, createdAt.toString(), "dated", "badgerv2", null, null, List.of(), null)));
+        "0".repeat(64), size, createdAt.toString(), "dated", "badgerv2", null, null, List.of(), null, null, null,
+        caDowntimeMillis)));
   }
 
   private StepcaRecoveryConfig config() {
@@ -64,6 +69,29 @@ class StoreSeedTest {
     assertEquals(0.0, value(registry, RunbookMetrics.DRILL_LAST_OK), "the newest drill failed");
     assertNull(registry.find(RunbookMetrics.BACKUPS + ".total").counter(), "counters are this process's own");
     assertNull(registry.find(RunbookMetrics.BACKUPS).counter(), "counters are this process's own");
+  }
+
+  @Test
+  void theNewestBackupsCaDowntimeIsSeededFromItsRecord() throws Exception {
+    backup("stopped", NOW.minus(2, ChronoUnit.DAYS), 10, 4250L);
+    backup("online", NOW.minus(1, ChronoUnit.DAYS), 20, 0L); // a MySQL dump: the CA never stopped
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StoreSeed.seed(config(), new RunbookMetrics(registry));
+    assertEquals(0.0, value(registry, RunbookMetrics.BACKUP_CA_DOWNTIME), "the newest backup's, not the older one's");
+
+    backup("newer", NOW.minus(1, ChronoUnit.HOURS), 30, 4250L);
+    registry = new SimpleMeterRegistry();
+    StoreSeed.seed(config(), new RunbookMetrics(registry));
+    assertEquals(4.25, value(registry, RunbookMetrics.BACKUP_CA_DOWNTIME));
+  }
+
+  @Test
+  void aNewestRecordThatDoesNotKnowItsDowntimeLeavesTheMetricAbsent() throws Exception {
+    backup("stopped", NOW.minus(2, ChronoUnit.DAYS), 10, 4250L);
+    backup("older-release", NOW.minus(1, ChronoUnit.DAYS), 20, null); // written before records said
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StoreSeed.seed(config(), new RunbookMetrics(registry));
+    assertNull(registry.find(RunbookMetrics.BACKUP_CA_DOWNTIME).gauge(), "not the older backup's 4.25 s");
   }
 
   @Test

@@ -640,6 +640,87 @@ class ComposeFileTest {
     }
   }
 
+  // ------------------------------------------------------------------ Prometheus
+
+  /**
+   * Prometheus scrapes the worker where the worker serves its metrics: the scrape target of
+   * deploy/prometheus/prometheus.yml (as compose service prometheus mounts it) names the worker
+   * and the port of its --metrics, which listens on every address of the container.
+   */
+  @Test
+  void prometheusScrapesTheWorkersMetricsPort() throws IOException {
+    List<String> command = compose.command("worker");
+    int i = command.indexOf("--metrics");
+    assertTrue(i >= 0 && i + 1 < command.size(), "the command of compose service worker should pass"
+        + " --metrics HOST:PORT (Prometheus scrapes it), got " + command);
+    String listen = command.get(i + 1);
+    int colon = listen.lastIndexOf(':');
+    assertTrue(colon > 0, "--metrics " + listen + " of compose service worker should be HOST:PORT: a bare"
+        + " port binds 127.0.0.1, which Prometheus in another container cannot reach");
+    assertEquals("0.0.0.0", listen.substring(0, colon), "the address of the worker's --metrics: Prometheus"
+        + " reaches it from another container");
+    String port = listen.substring(colon + 1);
+    JsonNode prom = YAML.readTree(inRepo("prometheus", Path.of(compose.flag("prometheus", "--config.file"))).toFile());
+    List<String> targets = new ArrayList<>();
+    for (JsonNode job : prom.path("scrape_configs")) {
+      assertEquals("/metrics", job.path("metrics_path").asText("/metrics"), "metrics_path of scrape job "
+          + job.path("job_name").asText() + ": the worker serves GET /metrics");
+      assertEquals("http", job.path("scheme").asText("http"), "scheme of scrape job " + job.path("job_name").asText());
+      job.path("static_configs").forEach(sc -> sc.path("targets").forEach(t -> targets.add(t.asText())));
+    }
+    assertTrue(targets.stream().anyMatch(t -> t.endsWith(":" + port)
+        && compose.hostnames("worker").contains(t.substring(0, t.lastIndexOf(':')))),
+        "the scrape targets of deploy/prometheus/prometheus.yml " + targets + " vs the worker's --metrics port "
+            + port + " and the names compose service worker answers to " + compose.hostnames("worker"));
+    List<String> shared = new ArrayList<>(compose.networks("prometheus"));
+    shared.retainAll(compose.networks("worker"));
+    assertFalse(shared.isEmpty(), "compose services prometheus " + compose.networks("prometheus") + " and worker "
+        + compose.networks("worker") + " share no network: the scrape cannot reach the worker");
+    assertFalse(compose.containerPorts("worker").contains(port), "compose service worker should not publish its"
+        + " metrics port " + port + " on the host: Prometheus reaches it inside the stack");
+  }
+
+  /**
+   * Prometheus evaluates the rules the build tests (deploy/prometheus/alerts.yml, promtool test
+   * rules in AlertRulesTest), and promtool accepts its config with them; its data is on a volume.
+   */
+  @Test
+  void prometheusLoadsTheTestedAlertRules() throws Exception {
+    Path configInContainer = Path.of(compose.flag("prometheus", "--config.file"));
+    Path config = inRepo("prometheus", configInContainer);
+    JsonNode prom = YAML.readTree(config.toFile());
+    List<Path> rules = new ArrayList<>();
+    prom.path("rule_files").forEach(r -> rules.add(inRepo("prometheus",
+        configInContainer.resolveSibling(r.asText()).normalize())));
+    assertEquals(List.of(repo.resolve("deploy/prometheus/alerts.yml")), rules, "the rule files compose service"
+        + " prometheus loads (rule_files of " + config + ", as mounted) vs the tested alerts.yml");
+    Process p = new ProcessBuilder("/usr/bin/promtool", "check", "config", config.toString())
+        .redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool check config did not finish");
+    assertEquals(0, p.exitValue(), "promtool check config " + config + ":\n" + out);
+    assertTrue(compose.mounts("prometheus").stream().allMatch(m -> !m.target().startsWith("/etc/prometheus")
+        || m.readOnly()), "compose service prometheus should mount its config read-only: " + compose.mounts("prometheus"));
+    ComposeFile.Mount data = compose.mountContaining("prometheus", Path.of(compose.flag("prometheus",
+        "--storage.tsdb.path"))).orElseThrow(() -> new AssertionError("compose service prometheus keeps its"
+            + " data on no volume: history and alert state vanish with the container"));
+    assertTrue(data.named() && compose.root().path("volumes").has(data.source()), "Prometheus' data should be on"
+        + " a named volume declared under 'volumes:', got " + data.source());
+    assertTrue(compose.imageTag("prometheus").matches("v\\d+\\.\\d+\\.\\d+"), "compose service prometheus should"
+        + " pin a release of its image (vX.Y.Z), got " + compose.image("prometheus"));
+  }
+
+  /** A file a service sees at {@code inContainer}, as this repository holds it (through a bind mount). */
+  static Path inRepo(String service, Path inContainer) {
+    ComposeFile.Mount m = compose.mountContaining(service, inContainer).orElseThrow(() -> new AssertionError(
+        "compose service " + service + " mounts nothing that holds " + inContainer + "; its mounts: "
+            + compose.mounts(service)));
+    assertFalse(m.named(), inContainer + " in compose service " + service + " should come from a file of"
+        + " this repository, not volume " + m.source());
+    return repo.resolve(m.source()).resolve(Path.of(m.target()).relativize(inContainer)).normalize();
+  }
+
   static int port(URI uri) {
     return uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
   }

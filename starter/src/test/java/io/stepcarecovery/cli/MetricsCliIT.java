@@ -57,6 +57,8 @@ class MetricsCliIT {
       assertTrue(sample(scrape, "stepca_backup_archive_bytes{ca=\"lab\"}").orElseThrow() > 0, scrape);
       assertTrue(sample(scrape, "stepca_backup_duration_seconds{ca=\"lab\"}").orElseThrow() > 0, scrape);
       assertEquals(0.0, sample(scrape, "stepca_backup_failures_total{ca=\"lab\"}").orElse(0.0), scrape);
+      double downtime = sample(scrape, "stepca_backup_ca_downtime_seconds{ca=\"lab\"}").orElseThrow();
+      assertTrue(downtime > 0 && downtime < 120, "the lab CA was stopped for the backup: " + downtime);
 
       DevServerIT.stop(worker);
       worker = DevServerIT.start(tmp.resolve("worker2.log"), "worker", "--config", config, "--temporal", temporal,
@@ -65,6 +67,8 @@ class MetricsCliIT {
           tmp.resolve("worker2.log"));
       assertEquals(last, sample(again, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}").orElseThrow(),
           "after a restart, from the store's record");
+      assertEquals(downtime, sample(again, "stepca_backup_ca_downtime_seconds{ca=\"lab\"}").orElseThrow(),
+          "the backup's CA downtime after a restart, from the store's record");
       assertTrue(!again.contains("stepca_backups_total{ca=\"lab\"}"), "counters start again at a restart");
     } finally {
       DevServerIT.stop(worker);

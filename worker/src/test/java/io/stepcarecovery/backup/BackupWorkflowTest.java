@@ -12,6 +12,8 @@ import io.stepcarecovery.archive.Manifest;
 import io.stepcarecovery.ca.CaServiceActivitiesImpl;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.lab.LabCa;
+import io.stepcarecovery.metrics.RunbookMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stepcarecovery.store.BackupStore;
 import io.stepcarecovery.worker.Workers;
 import io.temporal.client.WorkflowClient;
@@ -71,11 +73,19 @@ class BackupWorkflowTest {
 
   @Test
   void backupArchivesTheWholeCaVerifiesItAndLeavesTheCaHealthy() throws Exception {
-    Workers.register(env.getWorkerFactory(), config, config.hosts());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RunbookMetrics metrics = new RunbookMetrics(registry);
+    Workers.register(env.getWorkerFactory(), config, config.hosts(), c -> Workers.hostActivities(c, metrics));
     env.start();
     String caJsonBefore = Files.readString(lab.caJson());
 
     BackupResult r = stub().backup(new BackupRequest("lab", "test: before upgrade"));
+    // the downtime the workflow measured is in the record (what a restarted worker seeds from)
+    // and in the metric the publishing worker exports
+    assertEquals(r.caDowntimeMillis(), new BackupStore(config.ca("lab").backups().store(), "lab")
+        .find(r.backupId()).caDowntimeMillis(), "the record's CA downtime");
+    assertEquals(r.caDowntimeMillis() / 1000.0, registry.get(RunbookMetrics.BACKUP_CA_DOWNTIME).tags("ca", "lab")
+        .gauge().value(), 1e-9, "stepca_backup_ca_downtime_seconds");
 
     Path archive = Path.of(r.archive());
     assertEquals(lab.dir().resolve("backups/lab/" + r.backupId() + ".tar.gz"), archive);

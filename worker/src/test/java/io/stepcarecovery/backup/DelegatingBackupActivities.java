@@ -24,8 +24,8 @@ class DelegatingBackupActivities implements BackupActivities {
   }
 
   @Override
-  public StoredBackup publish(String ca, String backupId, ArchiveReport archive) {
-    return real.publish(ca, backupId, archive);
+  public StoredBackup publish(String ca, String backupId, ArchiveReport archive, Long caDowntimeMillis) {
+    return real.publish(ca, backupId, archive, caDowntimeMillis);
   }
 
   @Override

@@ -122,6 +122,8 @@ class MysqlOnlineBackupTest {
 
     assertEquals(Boolean.TRUE, r.online());
     assertEquals(0, r.caDowntimeMillis());
+    assertEquals(0L, new io.stepcarecovery.store.BackupStore(config.ca("lab").backups().store(), "lab")
+        .find(r.backupId()).caDowntimeMillis(), "the record (stepca_backup_ca_downtime_seconds 0, also after a restart)");
     assertEquals(0, r.stoppedWindowMillis());
     assertEquals("mysql", r.dbType());
     assertTrue(r.caWasRunning());

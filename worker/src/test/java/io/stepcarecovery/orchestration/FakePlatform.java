@@ -226,7 +226,7 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
   }
 
   @Override
-  public StoredBackup publish(String ca, String backupId, ArchiveReport archive) {
+  public StoredBackup publish(String ca, String backupId, ArchiveReport archive, Long caDowntimeMillis) {
     call("publish");
     return new StoredBackup(backupId, ca, backupId + ".tar.gz", "ef".repeat(32), 50, "2026-11-29T00:00:00Z", "test",
         "badgerv2", "ab".repeat(32), "cd".repeat(32), List.of(ROOT), null);

@@ -21,9 +21,15 @@ public interface BackupActivities {
   @ActivityMethod
   ArchiveReport archive(String ca, String backupId, String reason, String createdAt, BackupPlan plan);
 
-  /** Moves the archive into the store, re-reads and verifies it, then records it as a backup. */
+  /**
+   * Moves the archive into the store, re-reads and verifies it, then records it as a backup.
+   *
+   * @param caDowntimeMillis how long the CA was down for this backup, measured by the workflow
+   *     from the stop and health activities (0: not stopped), kept in the record for the
+   *     downtime metric; null from a run scheduled before this parameter existed
+   */
   @ActivityMethod
-  StoredBackup publish(String ca, String backupId, ArchiveReport archive);
+  StoredBackup publish(String ca, String backupId, ArchiveReport archive, Long caDowntimeMillis);
 
   /**
    * Keeps the newest {@code keep} verified backups; never deletes the newest one, nor

@@ -141,9 +141,16 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           .archive(ca.name(), backupId, reason, Instant.ofEpochMilli(startedAt).toString(), plan);
       progress.done(ARCHIVE, archive.sizeBytes() + " bytes, " + archive.files() + " entries");
 
+      // The CA runs again (or never stopped): its downtime is known, and goes into the record
+      // so that the worker's metric survives a restart.
+      long downtime = stop == null ? 0
+          : started.health().healthyAtMillis() - stop.requestedAtMillis();
+      long window = stop == null ? 0
+          : Math.max(0, started.start().startedAtMillis() - stop.stoppedAtMillis());
+
       progress.running(PUBLISH, where);
       StoredBackup stored = ActivityPlans.stub(BackupActivities.class, host, ActivityPlans.BULK,
-          progress.summary(PUBLISH, where)).publish(ca.name(), backupId, archive);
+          progress.summary(PUBLISH, where)).publish(ca.name(), backupId, archive, downtime);
       progress.done(PUBLISH, stored.archive() + " (sha256 " + stored.sha256().substring(0, 12) + "…)");
 
       // The CA already runs again: copies never lengthen its downtime.
@@ -158,10 +165,6 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               : "; dated in the future (ranked last, check that host's clock): "
                   + String.join(", ", pruned.futureDated())));
 
-      long downtime = stop == null ? 0
-          : started.health().healthyAtMillis() - stop.requestedAtMillis();
-      long window = stop == null ? 0
-          : Math.max(0, started.start().startedAtMillis() - stop.stoppedAtMillis());
       return new BackupResult(stored.backupId(), ca.name(), stored.archive(), stored.sha256(),
           stored.sizeBytes(), downtime, window, stored.rootFingerprint(),
           stored.intermediateFingerprint(), stored.dbType(), plan.isOnline() ? status.running() : stop != null,

@@ -16,6 +16,10 @@ import java.util.List;
  *     or null (unsigned). Information only: a restore trusts the signature it checks, not this.
  * @param dump for an online backup of a CA on MySQL: the database dump inside the archive, as its
  *     manifest lists it; null for file-only backups (and records written before this field)
+ * @param caDowntimeMillis how long the CA was down for this backup (stop requested until
+ *     {@code /health} answered again; 0 when it was not stopped: an online MySQL dump, or a CA
+ *     that was already down), or null (records from before, fetched or restic-listed ones). Kept
+ *     in the record so a restarted worker exports the last backup's downtime as before.
  */
 public record StoredBackup(
     String backupId,
@@ -31,7 +35,8 @@ public record StoredBackup(
     List<String> roots,
     String encryptedTo,
     String signedBy,
-    DatabaseDump dump) {
+    DatabaseDump dump,
+    Long caDowntimeMillis) {
 
   /**
    * The dump member of an online backup: its tar member name ({@code tar -xzf ARCHIVE -C /} puts it
@@ -39,12 +44,12 @@ public record StoredBackup(
    */
   public record DatabaseDump(String member, long sizeBytes, String sha256) {}
 
-  /** A file-only backup (and records written before dumps were listed). */
+  /** A file-only backup whose downtime is not known (and records written before these fields). */
   public StoredBackup(String backupId, String ca, String archive, String sha256, long sizeBytes,
       String createdAt, String reason, String dbType, String rootFingerprint,
       String intermediateFingerprint, List<String> roots, String encryptedTo, String signedBy) {
     this(backupId, ca, archive, sha256, sizeBytes, createdAt, reason, dbType, rootFingerprint,
-        intermediateFingerprint, roots, encryptedTo, signedBy, null);
+        intermediateFingerprint, roots, encryptedTo, signedBy, null, null);
   }
 
   /** An unsigned backup (and records written before signatures existed). */

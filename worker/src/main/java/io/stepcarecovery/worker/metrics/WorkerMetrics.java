@@ -7,6 +7,7 @@ import io.stepcarecovery.checklist.MetricsProbe;
 import io.stepcarecovery.config.ListenAddress;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.metrics.RunbookMetrics;
+import io.stepcarecovery.metrics.CopySeed;
 import io.stepcarecovery.metrics.StoreSeed;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -44,13 +45,19 @@ public final class WorkerMetrics implements AutoCloseable {
 
   /**
    * Binds the endpoint first (a taken port fails the start at once, before Temporal is dialled)
-   * and seeds the backup and drill times from the stores' records.
+   * and seeds the backup and drill times from the stores' records (the off-host copies' times
+   * in the background).
    */
   public static WorkerMetrics start(ListenAddress address, StepcaRecoveryConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MetricsEndpoint endpoint = MetricsEndpoint.start(address, registry);
     WorkerMetrics m = new WorkerMetrics(config, registry, endpoint);
     StoreSeed.seed(config, m.runbook);
+    // Off-host stores answer over the network (an SFTP host may be slow or down): listed on a
+    // thread of their own, so neither the worker's start nor the first health probe waits.
+    Thread copies = new Thread(() -> CopySeed.seed(config, m.runbook), "metrics-copy-seed");
+    copies.setDaemon(true);
+    copies.start();
     log.info("metrics on http://{}/metrics", address.host().contains(":") ? "[" + address.host() + "]:"
         + endpoint.port() : address.host() + ":" + endpoint.port());
     return m;
