@@ -6,6 +6,7 @@ import io.stepcarecovery.config.AlertThresholds;
 import io.stepcarecovery.config.ConfigLoader;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
+import io.stepcarecovery.overview.CaOverview;
 import io.stepcarecovery.overview.OverviewAlerts;
 import io.stepcarecovery.overview.OverviewProbe;
 import java.io.PrintWriter;
@@ -14,6 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +34,7 @@ import picocli.CommandLine.Option;
             + " that hold it: local store and off-host copies), last drill (ok or FAILED, its RTO), the"
             + " intermediate's expiry, and the service certificate that expires first. Under each CA,"
             + " marked !, whatever is alerting: CA down, the TLS countdown (CA down and a service"
-            + " certificate expiring within alerts.tlsCountdown), backup missing or stale, the newest"
+            + " certificate expiring within the tlsCountdown threshold), backup missing or stale, the newest"
             + " backup missing from an off-host store, drill failing or stale, intermediate expiring.",
         "The thresholds are the config's alerts section, by default the values of"
             + " deploy/prometheus/alerts.yml: keep the two the same.",
@@ -59,9 +64,24 @@ final class OverviewCommand implements Callable<Integer> {
     List<Served> services = PresentedCertificates.services(cfg);
     Instant now = Instant.now();
     List<OverviewTable.Row> rows = new ArrayList<>();
-    for (CaConfig c : cas) {
-      var o = OverviewProbe.of(c, services, now);
-      rows.add(new OverviewTable.Row(o, OverviewAlerts.of(o, thresholds, now)));
+    // Each CA at once: a CA behind a dropped route costs its probes' timeouts, not the others' too.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, cas.size())));
+    try {
+      List<Future<CaOverview>> probes = new ArrayList<>();
+      for (CaConfig c : cas) {
+        probes.add(pool.submit(() -> OverviewProbe.of(c, services, now)));
+      }
+      for (Future<CaOverview> f : probes) {
+        CaOverview o = f.get();
+        rows.add(new OverviewTable.Row(o, OverviewAlerts.of(o, thresholds, now)));
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
     }
     // a service whose certificate leads to no configured CA belongs to no row; say so once
     List<Served> unattributed = only != null ? List.of() : services.stream().filter(s -> s.ca() == null).toList();
