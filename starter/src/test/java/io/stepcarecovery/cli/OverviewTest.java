@@ -125,6 +125,21 @@ class OverviewTest {
   }
 
   @Test
+  void aServiceOfNoConfiguredCaIsSaidOnceAndAlertsNothing() {
+    List<Served> other = List.of(new Served("https://foreign.internal/", null, NOW.plus(Duration.ofDays(60)), null),
+        new Served("https://gone.internal/", null, null, "TLS handshake failed: connection refused"));
+    List<String> lines = OverviewTable.lines(List.of(new OverviewTable.Row(fine(), List.of())), other, NOW,
+        OverviewTable.UNLIMITED);
+    assertEquals(List.of("  ? https://foreign.internal/: its certificate leads to no configured CA's root; expires in 60 d 0 h",
+        "  ? https://gone.internal/: TLS handshake failed: connection refused", "Nothing alerting on 1 CA."),
+        lines.subList(2, 5));
+    JsonNode doc = OverviewJson.of(List.of(new OverviewTable.Row(fine(), List.of())), other, T, NOW);
+    assertTrue(doc.get("ok").asBoolean());
+    assertEquals("foreign.internal", doc.get("unattributedServices").get(0).get("service").asText());
+    assertTrue(doc.get("unattributedServices").get(1).get("expiresAt").isNull());
+  }
+
+  @Test
   void rowsFitTheTerminalAndAlertsWrapWhole() {
     CaOverview down = with(fine(), false, fine().lastBackup(), fine().lastDrill(), null);
     List<OverviewTable.Row> rows = List.of(new OverviewTable.Row(down, OverviewAlerts.of(down, T, NOW)));
