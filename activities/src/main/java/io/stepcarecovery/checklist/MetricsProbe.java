@@ -1,6 +1,5 @@
 package io.stepcarecovery.checklist;
 
-import io.stepcarecovery.ca.Fingerprints;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
 import io.stepcarecovery.config.StepcaRecoveryConfig.CaConfig;
 import io.stepcarecovery.metrics.RunbookMetrics;
@@ -72,20 +71,7 @@ public final class MetricsProbe {
    * so an expired certificate still finds its CA); the only CA when there is one.
    */
   String issuingCa(List<X509Certificate> chain) {
-    if (config.cas().size() == 1) {
-      return config.cas().get(0).name();
-    }
-    for (CaConfig c : config.cas()) {
-      try {
-        List<X509Certificate> roots = Fingerprints.certificates(c.rootCert());
-        if (TlsProbe.pkixProblem(chain, roots, List.of(), chain.get(0).getNotBefore().toInstant()) == null) {
-          return c.name();
-        }
-      } catch (RuntimeException e) {
-        log.debug("metrics probe: root of CA {}: {}", c.name(), e.getMessage());
-      }
-    }
-    return null;
+    return PresentedCertificates.issuingCa(config, chain);
   }
 
   /** The service as people name it: its host, and the port when not 443. */

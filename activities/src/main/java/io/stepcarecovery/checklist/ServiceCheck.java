@@ -65,8 +65,9 @@ final class ServiceCheck {
     boolean issuedByCa = presentedProblem == null || caIntermediates.stream().anyMatch(i -> TlsProbe.signedBy(leaf, i));
     boolean expired = now.isAfter(leaf.getNotAfter().toInstant());
     boolean notYetValid = now.isBefore(leaf.getNotBefore().toInstant());
-    String cert = url + ": certificate for " + TlsProbe.names(leaf) + " issued by '"
-        + leaf.getIssuerX500Principal().getName() + "', " + TlsProbe.timeLeft(leaf, now);
+    String cert = url + ": " + Countdown.service(url) + " " + TlsProbe.timeLeft(leaf, now) + "; certificate for "
+        + TlsProbe.names(leaf) + " issued by '"
+        + leaf.getIssuerX500Principal().getName() + "'";
 
     // Traefik certificates valid: issued by the internal CA, complete chain, in its validity period.
     ChecklistItem certItem;
@@ -120,7 +121,8 @@ final class ServiceCheck {
       appItem = ChecklistItem.failed(PLATFORM, APPS_ACCESSIBLE, url + ": GET failed: " + CheckText.describe(e),
           d.diagnosis(), d.action());
     }
-    return List.of(certItem, tlsItem, appItem);
+    // The TLS countdown reads the served certificate's expiry from the certificate item.
+    return List.of(certItem.withExpiry(url, leaf.getNotAfter().toInstant()), tlsItem, appItem);
   }
 
   /** The CA's intermediates as its TLS endpoint presents them (best effort; empty when the CA is down). */

@@ -141,13 +141,10 @@ final class TlsProbe {
     return Duration.between(now, cert.getNotAfter().toInstant()).toDays();
   }
 
+  /** "expires in 13 h 20 min (2026-12-01T10:00:00Z)", or "EXPIRED 2 h 5 min ago (…)": {@link Countdown}'s words. */
   static String timeLeft(X509Certificate cert, Instant now) {
-    Duration d = Duration.between(now, cert.getNotAfter().toInstant());
-    if (d.isNegative()) {
-      return "expired " + cert.getNotAfter().toInstant();
-    }
-    return d.toDays() >= 1 ? "expires in " + d.toDays() + " day(s) (" + cert.getNotAfter().toInstant() + ")"
-        : "expires in " + d.toHours() + " h (" + cert.getNotAfter().toInstant() + ")";
+    Instant notAfter = cert.getNotAfter().toInstant();
+    return Countdown.left(notAfter, now) + " (" + notAfter + ")";
   }
 
   static boolean isSelfSigned(X509Certificate cert) {

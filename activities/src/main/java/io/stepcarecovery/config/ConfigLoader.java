@@ -239,8 +239,29 @@ public final class ConfigLoader {
         metrics = new StepcaRecoveryConfig.MetricsConfig(java.time.Duration.ofSeconds(seconds));
       }
     }
+    AlertThresholds alerts = raw.alerts() == null ? null : new AlertThresholds(
+        threshold(p, "alerts.backupStale", raw.alerts().backupStale()),
+        threshold(p, "alerts.drillStale", raw.alerts().drillStale()),
+        threshold(p, "alerts.copyMissing", raw.alerts().copyMissing()),
+        threshold(p, "alerts.intermediateExpiring", raw.alerts().intermediateExpiring()),
+        threshold(p, "alerts.tlsCountdown", raw.alerts().tlsCountdown()));
     return new StepcaRecoveryConfig(source, temporal, List.copyOf(cas), List.copyOf(ingress),
-        List.copyOf(services), raw.lockDir(), approvalTimeout, raw.runRecords(), metrics);
+        List.copyOf(services), raw.lockDir(), approvalTimeout, raw.runRecords(), metrics, alerts);
+  }
+
+  /** An alert threshold as written (90s, 30m, 26h, 8d), or null when unset (the rule's default). */
+  private static java.time.Duration threshold(Problems p, String key, String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = text.strip();
+    long seconds = t.matches("[0-9]{1,5}d") ? Long.parseLong(t.substring(0, t.length() - 1)) * 86_400
+        : DurationText.seconds(t);
+    if (seconds <= 0) {
+      p.fail(key, "a positive duration such as 30m, 26h or 8d (the value of the matching rule in"
+          + " deploy/prometheus/alerts.yml), got '" + io.stepcarecovery.text.TerminalText.line(text) + "'");
+    }
+    return java.time.Duration.ofSeconds(seconds);
   }
 
   /** Names the key given twice, the map that holds it, and the line of its second time. */
@@ -312,7 +333,11 @@ public final class ConfigLoader {
   /** Shapes the YAML may have; unknown keys are refused. */
   record Raw(TemporalConfig temporal, List<CaConfig> cas, List<IngressConfig> ingress,
       List<String> services, Path lockDir, String approvalTimeout, RunRecordsConfig runRecords,
-      RawMetrics metrics) {}
+      RawMetrics metrics, RawAlerts alerts) {}
+
+  /** {@code alerts:} as written: durations like 26h or 8d. */
+  record RawAlerts(String backupStale, String drillStale, String copyMissing, String intermediateExpiring,
+      String tlsCountdown) {}
 
   /** {@code metrics:} as written; the interval is text like 60s or 5m. */
   record RawMetrics(String probeInterval) {}

@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param approvalTimeout how long a restore or recovery waits at its approval gate (null: the
  *     CLI's default, {@link #DEFAULT_APPROVAL_TIMEOUT}); --approval-timeout overrides it
  * @param runRecords where this host records its embedded runs for {@code list} (null: the defaults)
+ * @param alerts when {@code overview} calls a state alerting (null: {@link AlertThresholds#DEFAULTS},
+ *     the values of deploy/prometheus/alerts.yml)
  */
 public record StepcaRecoveryConfig(
     Path source,
@@ -24,12 +26,19 @@ public record StepcaRecoveryConfig(
     Path lockDir,
     Duration approvalTimeout,
     RunRecordsConfig runRecords,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    AlertThresholds alerts) {
   /** tmpfs: a lock whose holder is gone because the host rebooted is gone with it. */
   public static final Path DEFAULT_LOCK_DIR = Path.of("/run/stepca-recovery");
 
   /** What a restore waits for approval when neither the command line nor the config says. */
   public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
+
+  public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
+      List<IngressConfig> ingress, List<String> services, Path lockDir, Duration approvalTimeout,
+      RunRecordsConfig runRecords, MetricsConfig metrics) {
+    this(source, temporal, cas, ingress, services, lockDir, approvalTimeout, runRecords, metrics, null);
+  }
 
   public StepcaRecoveryConfig(Path source, TemporalConfig temporal, List<CaConfig> cas,
       List<IngressConfig> ingress, List<String> services, Path lockDir, Duration approvalTimeout,
@@ -50,7 +59,7 @@ public record StepcaRecoveryConfig(
   /** The same config with another temporal section (the environment's variables applied). */
   public StepcaRecoveryConfig withTemporal(TemporalConfig newTemporal) {
     return new StepcaRecoveryConfig(source, newTemporal, cas, ingress, services, lockDir, approvalTimeout, runRecords,
-        metrics);
+        metrics, alerts);
   }
 
   /** The directory of this host's run records: runRecords.dir, else {@code runs} in the lock directory. */
@@ -88,6 +97,11 @@ public record StepcaRecoveryConfig(
 
   public record RunRecordsConfig(Path dir, Integer keep) {
     public static final int DEFAULT_KEEP = 50;
+  }
+
+  /** The alert thresholds, each unset one the alert rules' value. */
+  public AlertThresholds alertsOrDefault() {
+    return alerts == null ? AlertThresholds.DEFAULTS : alerts.orDefaults();
   }
 
   public Duration approvalTimeoutOrDefault() {

@@ -96,6 +96,13 @@ class ChecksOnLabTest {
       for (int k = 6; k < 9; k++) {
         assertTrue(items.get(k).detail().contains(lab.appUrl()), items.get(k).detail());
       }
+      // the TLS countdown's source: the served leaf's expiry, on the certificate item only
+      ChecklistItem served = items.get(6);
+      assertEquals(lab.appUrl(), served.service());
+      java.time.Instant expires = java.time.Instant.parse(served.expiresAt());
+      assertTrue(expires.isAfter(java.time.Instant.now()), served.expiresAt());
+      assertTrue(served.detail().contains(Countdown.service(lab.appUrl()) + " expires in "), served.detail());
+      assertTrue(items.get(7).expiresAt() == null && items.get(8).expiresAt() == null);
 
       // The CA really issued it: its request log names the subject and the provisioner.
       String log = Files.readString(lab.dir().resolve("step-ca.log"));

@@ -74,6 +74,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void overviewAlertsAtTheRulesThresholdsUnlessAlertsSays() throws Exception {
+    assertEquals(AlertThresholds.DEFAULTS, ConfigLoader.load(write(GOOD)).alertsOrDefault());
+    AlertThresholds set = ConfigLoader.load(write("alerts: { backupStale: 50h, drillStale: 15d, tlsCountdown: 90m }\n"
+        + GOOD)).alertsOrDefault();
+    assertEquals(java.time.Duration.ofHours(50), set.backupStale());
+    assertEquals(java.time.Duration.ofDays(15), set.drillStale());
+    assertEquals(java.time.Duration.ofMinutes(90), set.tlsCountdown());
+    assertEquals(AlertThresholds.DEFAULTS.copyMissing(), set.copyMissing(), "unset: the rule's value");
+    assertEquals(AlertThresholds.DEFAULTS.intermediateExpiring(), set.intermediateExpiring());
+    for (String bad : new String[] {"0h", "-2h", "soon", "1w"}) {
+      String msg = error("alerts: { drillStale: \"" + bad + "\" }\n" + GOOD);
+      assertTrue(msg.contains("alerts.drillStale") && msg.contains("alerts.yml") && msg.contains("'" + bad + "'"), msg);
+    }
+    assertTrue(error("alerts: { backupStal: 2h }\n" + GOOD).contains("backupStal"), "a misspelt key is refused");
+  }
+
+  @Test
   void theApprovalDeadlineIsAnHourUnlessApprovalTimeoutSays() throws Exception {
     assertEquals(java.time.Duration.ofHours(1), ConfigLoader.load(write(GOOD)).approvalTimeoutOrDefault());
     assertEquals(java.time.Duration.ofMinutes(30),

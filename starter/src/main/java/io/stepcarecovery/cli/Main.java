@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         RecoverCommand.class, ApproveCommand.class, AbortCommand.class, VerifyCommand.class, CheckCommand.class,
         ForgetCommand.class, ScheduleCommand.class, WatchCommand.class, StatusCommand.class, CancelCommand.class, ListCommand.class,
         UnlockCommand.class, WorkerCommand.class, DevServerCommand.class, DemoCommand.class, WarmUpCommand.class,
-        CompletionCommand.class, LossesCommand.class, DrillCommand.class,
+        CompletionCommand.class, LossesCommand.class, DrillCommand.class, OverviewCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and failed (cancel: the run had already ended)",

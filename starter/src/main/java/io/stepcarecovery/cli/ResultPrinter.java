@@ -27,6 +27,10 @@ final class ResultPrinter {
       }
       doc.put("ok", ok);
       doc.put("workflowId", id);
+      if (checklist != null && checklist.isArray()) {
+        doc.set("countdown", CountdownJson.of(Arrays.asList(Output.JSON.treeToValue(checklist, ChecklistItem[].class)),
+            java.time.Instant.now()));
+      }
       Output.json(cl, doc);
       return ok ? Main.OK : Main.FAILED;
     }

@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
         "Run the runbook's validation checklist against the running platform and change nothing:"
             + " Step-CA running, no startup errors, ACME reachable, root trusted, intermediate valid,"
             + " issuance functional, every service's TLS and HTTP answer.",
+        "It shows how long each service's certificate has left (\"app.internal expires in 13 h 20 min\");"
+            + " when the CA is down, first and earliest first: nobody can renew until it is back (the TLS"
+            + " countdown). --json: countdown.services[0] is the first to break (expiresAt, secondsLeft).",
         "Exit 0 when every item passed, 1 otherwise."})
 final class VerifyCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -55,6 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
         doc.put("ca", name);
         doc.put("workflowId", id);
         doc.set("checklist", Output.JSON.valueToTree(items));
+        doc.set("countdown", CountdownJson.of(items, java.time.Instant.now()));
         Output.json(spec.commandLine(), doc);
       } else {
         ChecklistPrinter.print(spec.commandLine().getOut(), items);

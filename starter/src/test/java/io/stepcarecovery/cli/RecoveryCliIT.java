@@ -37,8 +37,16 @@ class RecoveryCliIT {
             && item.has("action"), item.toString());
       }
 
+      // the recovery checklist's TLS countdown: the served certificate's expiry, also for scripts
+      String service = java.net.URI.create(lab.appUrl()).getHost() + ":" + java.net.URI.create(lab.appUrl()).getPort();
+      JsonNode first = doc.get("countdown").get("services").get(0);
+      assertEquals(service, first.get("service").asText(), doc.get("countdown").toString());
+      assertTrue(first.get("secondsLeft").asLong() > 0 && first.hasNonNull("expiresAt"), first.toString());
+
       Cli.Run verify = Cli.run("verify", "--config", config, "--ca", "lab");
       assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
+      assertTrue(verify.stdout().matches("(?s).*\nService certificates:\n  " + java.util.regex.Pattern.quote(service)
+          + " expires in \\d+ h \\d+ min \\(20[^)]*Z\\)\n.*"), verify.stdout());
       for (String group : List.of("Service Status", "Trust", "Platform")) {
         assertTrue(verify.stdout().contains(group + "\n"), verify.stdout());
       }
@@ -50,6 +58,9 @@ class RecoveryCliIT {
       Cli.Run down = Cli.run("verify", "--config", config, "--ca", "lab");
       assertEquals(1, down.exitCode(), down.stdout());
       assertTrue(down.stdout().contains("✗ Step-CA running") && down.stdout().contains("action:"), down.stdout());
+      // the TLS countdown comes first: how long until the platform breaks
+      assertTrue(down.stdout().startsWith("TLS COUNTDOWN: the CA is down, so no service can renew its certificate."
+          + " First to break: " + service + " expires in "), down.stdout());
     }
   }
 

@@ -48,6 +48,8 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
   static final String CA = "main";
   static final String HOST = "ca1";
   static final String ROOT = "/srv/step";
+  /** When the certificate each fake service serves expires. */
+  static final java.time.Instant SERVED_EXPIRY = java.time.Instant.parse("2030-01-01T00:00:00Z");
 
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   /** Activity names that fail, non-retryably, every time they are called. */
@@ -281,8 +283,11 @@ final class FakePlatform implements ProbeActivities, CaServiceActivities, Restor
   @Override
   public List<ChecklistItem> checkService(String ca, String serviceUrl) {
     call("checkService");
-    return items(ChecklistItem.PLATFORM, "Traefik certificates valid", "No browser TLS warnings",
-        "Applications accessible");
+    List<ChecklistItem> items = new ArrayList<>(items(ChecklistItem.PLATFORM, "Traefik certificates valid",
+        "No browser TLS warnings", "Applications accessible"));
+    // as ServiceCheck does: the certificate item says when the served certificate expires
+    items.set(0, items.get(0).withExpiry(serviceUrl, SERVED_EXPIRY));
+    return items;
   }
 
   @Override

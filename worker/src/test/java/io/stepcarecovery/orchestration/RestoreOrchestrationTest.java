@@ -132,6 +132,23 @@ class RestoreOrchestrationTest {
         order.subList(0, 6), fake.calls.toString());
   }
 
+  @Test
+  void aRecoveryWhoseCaDoesNotStartStillChecksTheServicesForTheTlsCountdown() {
+    fake.running = false;
+    fake.failing.add("awaitHealthy"); // the restored CA does not come up
+    fake.failingChecks.add("Step-CA running");
+    RecoveryResult r = stub(RecoveryWorkflow.class, "recover-no-start").recover(request(false));
+    assertFalse(r.ok());
+    assertTrue(r.message().contains("did not start"), r.message());
+    assertFalse(fake.calls.contains("checkAcme") || fake.calls.contains("restartIngress"), fake.calls.toString());
+    assertTrue(io.stepcarecovery.checklist.Countdown.caDown(r.checklist()), r.checklist().toString());
+    List<io.stepcarecovery.checklist.ChecklistItem> countdown = io.stepcarecovery.checklist.Countdown.earliestFirst(
+        r.checklist());
+    assertEquals(1, countdown.size(), r.checklist().toString());
+    assertEquals("https://app.internal", countdown.get(0).service());
+    assertEquals(FakePlatform.SERVED_EXPIRY, io.stepcarecovery.checklist.Countdown.expiry(countdown.get(0)));
+  }
+
   private static RestoreRequest guarded(Boolean evenIfHealthy, Boolean approval, Integer approvalTimeout,
       io.stepcarecovery.ca.CaView expect) {
     return new RestoreRequest(CA, "latest", true, approval, false, null, null, null, evenIfHealthy,

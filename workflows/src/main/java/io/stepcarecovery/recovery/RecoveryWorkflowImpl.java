@@ -2,6 +2,7 @@ package io.stepcarecovery.recovery;
 
 import static io.stepcarecovery.recovery.RecoveryStep.ACME;
 import static io.stepcarecovery.recovery.RecoveryStep.HTTPS;
+import static io.stepcarecovery.recovery.RecoveryStep.INGRESS;
 import static io.stepcarecovery.recovery.RecoveryStep.ISSUANCE;
 import static io.stepcarecovery.recovery.RecoveryStep.RESTORE;
 import static io.stepcarecovery.recovery.RecoveryStep.START;
@@ -52,8 +53,18 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
     if (r.startFailure() != null) {
       checklist.addAll(Checklists.serviceStatus(ca, progress.summary(START, ca.name())));
-      for (RecoveryStep s : EnumSet.range(ACME, HTTPS)) {
+      for (RecoveryStep s : EnumSet.range(ACME, INGRESS)) {
         progress.skipped(s, "the CA is not running");
+      }
+      // The services still serve their certificates: how long they have is the TLS countdown,
+      // which the checklist puts first while the CA is down (read-only checks).
+      if (platform.services().isEmpty()) {
+        progress.skipped(HTTPS, "the CA is not running; no services configured");
+      } else {
+        progress.running(HTTPS, platform.services().size() + " service(s), the CA down");
+        List<ChecklistItem> services = Checklists.services(ca, platform.services(), progress.summary(HTTPS, ""));
+        report(HTTPS, services);
+        checklist.addAll(services);
       }
       boolean rolledBack = false;
       List<String> aside = new ArrayList<>(r.swap().movedAside());
