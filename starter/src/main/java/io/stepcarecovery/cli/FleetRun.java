@@ -36,7 +36,10 @@ final class FleetRun<R> {
     String start(TemporalSession session, String ca) throws Exception;
   }
 
-  /** How one CA's run ended, for the person (one line) and the script (one JSON object). */
+  /**
+   * How one CA's run ended, for the person (one line; a failure's whole message goes to stderr
+   * at the end, where a long one may wrap) and the script (one JSON object).
+   */
   record Outcome(String ca, String workflowId, boolean ok, String line, ObjectNode json) {
     static Outcome failed(String ca, String workflowId, String message) {
       ObjectNode doc = Output.JSON.createObjectNode();
@@ -46,8 +49,11 @@ final class FleetRun<R> {
         doc.put("workflowId", workflowId);
       }
       doc.put("error", message);
-      return new Outcome(ca, workflowId, false, "FAILED: " + message
-          + (workflowId == null ? "" : " (workflow " + workflowId + ")"), doc);
+      return new Outcome(ca, workflowId, false, "FAILED: " + message, doc);
+    }
+
+    String error() {
+      return json.path("error").asText(line);
     }
   }
 
@@ -186,9 +192,14 @@ final class FleetRun<R> {
     }
   }
 
-  /** {@code ✓ main   backup … stored and verified}: the CA's name padded, so the outcomes line up. */
+  /**
+   * {@code ✓ main   … stored and verified}: the CA's name padded, so the outcomes line up; cut
+   * to the terminal's width (80 columns off a terminal), a failure's end being on stderr.
+   */
   private static void print(PrintWriter out, Outcome o, int width) {
-    out.println(TerminalText.line("  " + (o.ok() ? "✓" : "✗") + " " + pad(o.ca(), width) + "  " + o.line()));
+    int columns = System.console() != null ? TerminalSize.ask().columns() - 1 : TerminalSize.FALLBACK.columns();
+    out.println(Columns.cut(TerminalText.line("  " + (o.ok() ? "✓" : "✗") + " " + pad(o.ca(), width) + "  "
+        + o.line()), columns));
     out.flush();
   }
 
@@ -202,10 +213,13 @@ final class FleetRun<R> {
       }
       return Main.OK;
     }
-    // stderr, with or without --json: which CAs need a look, and where their runs are
+    // stderr, with or without --json: which CAs need a look, why in full, and where their runs are
     err.println(TerminalText.line("stepca-recovery: " + failed.size() + " of " + n + " " + kind
-        + (n == 1 ? "" : "s") + " FAILED: " + String.join(", ", failed.stream().map(o -> o.ca()
-            + (o.workflowId() == null ? "" : " (" + o.workflowId() + ")")).toList())));
+        + (n == 1 ? "" : "s") + " FAILED: " + String.join(", ", failed.stream().map(Outcome::ca).toList())));
+    for (Outcome o : failed) {
+      err.println(TerminalText.line("  " + o.ca() + (o.workflowId() == null ? "" : " (workflow " + o.workflowId() + ")")
+          + ": " + o.error()));
+    }
     err.flush();
     return Main.FAILED;
   }
@@ -222,7 +236,7 @@ final class FleetRun<R> {
       ids.forEach((ca, id) -> out.println(TerminalText.line(ca + " " + id)));
       out.flush();
       failed.values().forEach(o -> cl.getErr().println(TerminalText.line("stepca-recovery: CA " + o.ca() + " not started: "
-          + o.json().path("error").asText())));
+          + o.error())));
       cl.getErr().flush();
     }
     return failed.isEmpty() ? Main.OK : Main.FAILED;
