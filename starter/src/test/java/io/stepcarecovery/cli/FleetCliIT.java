@@ -26,6 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -72,17 +76,25 @@ class FleetCliIT {
   void backupAllBacksUpEachCaOnItsOwnHostsWorker() throws Exception {
     // Not under /tmp: the worker unit has PrivateTmp=, where the lab's bind mounts would be hidden.
     Path work = Files.createTempDirectory(Files.createDirectories(LabCa.repo().resolve("starter/target")), "fleet-");
+    Path systemdDir = work.resolve("systemd");
     List<Worker> workers = new ArrayList<>();
-    try (LabCa cmd = LabCa.up(tmp.resolve("cmd")); SystemdHost systemd = SystemdHost.up(work.resolve("systemd"))) {
-      lap("labs up");
-      String temporal = systemd.env("TEMPORAL"); // the systemd lab's dev-server serves the fleet
-      Path config = fleetConfig(work.resolve("fleet.yaml"), temporal, cmd, systemd);
-      Worker onSystemdHost = systemdHostWorker(systemd, config, DevServerIT.freePort());
-      workers.add(onSystemdHost);
+    // The systemd host boots (~20 s) while the workers here start: its dev-server, the fleet's
+    // Temporal, listens early in its lab/up. Its worker is ours (below), not the lab's.
+    ExecutorService booting = Executors.newSingleThreadExecutor();
+    Future<SystemdHost> systemdUp = booting.submit(() -> SystemdHost.upWithoutWorker(systemdDir));
+    SystemdHost systemd = null;
+    try (LabCa cmd = LabCa.up(tmp.resolve("cmd"))) {
+      String temporal = awaitDevServer(systemdDir, systemdUp);
+      lap("dev-server up");
+      Path config = fleetConfig(work.resolve("fleet.yaml"), temporal, cmd, systemdDir.resolve("config.yaml"));
       Worker onCmdHost = worker(work, "cmd-host", config, "--hosts-only", "--host", CMD_HOST);
       workers.add(onCmdHost);
       Worker shared = worker(work, "shared", config, "--shared-only");
       workers.add(shared);
+      systemd = systemdUp.get(300, TimeUnit.SECONDS);
+      lap("systemd host up");
+      Worker onSystemdHost = systemdHostWorker(systemd, config, DevServerIT.freePort());
+      workers.add(onSystemdHost);
       // the host workers poll their host's queue alone, the shared one the shared queue alone
       awaitPolling(onSystemdHost, systemd, "worker polling [" + TaskQueues.forHost(SYSTEMD_HOST) + "]");
       awaitPolling(onCmdHost, systemd, "worker polling [" + TaskQueues.forHost(CMD_HOST) + "]");
@@ -142,7 +154,19 @@ class FleetCliIT {
       for (Worker w : workers) {
         DevServerIT.stop(w.process()); // the unit goes with its host
       }
-      deleteTree(work);
+      try {
+        if (systemd == null) {
+          systemd = systemdUp.get(300, TimeUnit.SECONDS); // failed before it was needed: removed all the same
+        }
+      } catch (java.util.concurrent.ExecutionException failedToBoot) {
+        // lab/up removed what it had started
+      } finally {
+        booting.shutdownNow();
+        if (systemd != null) {
+          systemd.close();
+        }
+        deleteTree(work);
+      }
     }
   }
 
@@ -150,13 +174,13 @@ class FleetCliIT {
    * One config for the fleet, as every host and the operator keep it: each lab's CA (renamed,
    * on its own host), the systemd lab's dev-server as Temporal, a short wait for a host worker.
    */
-  static Path fleetConfig(Path file, String temporal, LabCa cmd, SystemdHost systemd) throws Exception {
+  static Path fleetConfig(Path file, String temporal, LabCa cmd, Path systemdConfig) throws Exception {
     String cmdYaml = Files.readString(cmd.configFile());
     String yaml = "temporal: { address: \"" + temporal + "\", workerDeadlineSeconds: 8 }\n"
         + cmdYaml.lines().filter(l -> l.startsWith("lockDir:")).findFirst().orElseThrow() + "\n"
         + "cas:\n"
         + caEntry(cmdYaml, CMD, CMD_HOST)
-        + caEntry(Files.readString(Path.of(systemd.config())), SYSTEMD, SYSTEMD_HOST);
+        + caEntry(Files.readString(systemdConfig), SYSTEMD, SYSTEMD_HOST);
     return Files.writeString(file, yaml);
   }
 
@@ -180,7 +204,7 @@ class FleetCliIT {
 
   /**
    * The systemd host's worker as an operator installs it there: the fleet config at
-   * /etc/stepca-recovery/config.yaml, deploy/systemd's unit (replacing the lab's own) with
+   * /etc/stepca-recovery/config.yaml, deploy/systemd's unit (in place of the lab's, never started) with
    * --hosts-only --host systemd-host --metrics from /etc/default/stepca-recovery.
    */
   private static Worker systemdHostWorker(SystemdHost host, Path config, int metricsPort) throws Exception {
@@ -207,6 +231,24 @@ class FleetCliIT {
     Path log = work.resolve(name + ".log");
     Process p = DevServerIT.start(log, cmd.toArray(String[]::new));
     return new Worker(name + " worker", p, log, p.pid() + "@", port); // ./stepca-recovery execs the JVM: its pid
+  }
+
+  /**
+   * The systemd lab's Temporal address, once its dev-server listens (its lab.env and config.yaml
+   * are written before the dev-server is started).
+   */
+  private static String awaitDevServer(Path dir, Future<SystemdHost> up) throws Exception {
+    Path log = dir.resolve("dev-server.log");
+    for (int i = 0; i < 2400; i++) {
+      if (Files.exists(log) && Files.readString(log).contains("listening on")) {
+        return LabCa.readEnv(dir.resolve("lab.env")).get("TEMPORAL");
+      }
+      if (up.isDone()) {
+        return up.get().env("TEMPORAL"); // up (or failed: get() says why)
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the systemd lab's dev-server did not listen within 240 s");
   }
 
   private static void awaitPolling(Worker w, SystemdHost systemd, String line) throws Exception {
