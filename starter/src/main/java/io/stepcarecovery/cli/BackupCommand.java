@@ -56,7 +56,7 @@ final class BackupCommand implements Callable<Integer> {
     StepcaRecoveryConfig config = common.load();
     if (all) {
       FleetRun.refuseWithCa(ca);
-      return new FleetRun<>("backup", BackupResult.class, (session, each) -> start(session, config, each),
+      return new FleetRun<>("backup", "Backing up", BackupResult.class, (session, each) -> start(session, config, each),
           BackupCommand::outcome).run(config, FleetRun.all(config), common, wait, spec.commandLine());
     }
     String name = ca.of(config).name();

@@ -63,13 +63,18 @@ final class FleetRun<R> {
   }
 
   private final String kind;
+  private final String doing;
   private final Class<R> type;
   private final Start start;
   private final Judge<R> judge;
 
-  /** @param kind what one run is, in the summary: "backup", "drill" */
-  FleetRun(String kind, Class<R> type, Start start, Judge<R> judge) {
+  /**
+   * @param kind what one run is, in the summary and the commands it names: "backup"
+   * @param doing the headline's verb: "Backing up" (2 CAs)
+   */
+  FleetRun(String kind, String doing, Class<R> type, Start start, Judge<R> judge) {
     this.kind = kind;
+    this.doing = doing;
     this.type = type;
     this.start = start;
     this.judge = judge;
@@ -109,7 +114,9 @@ final class FleetRun<R> {
       }
       RunContext ctx = new RunContext(config, null, common, err);
       if (!common.json) {
-        out.println(TerminalText.line(headline(ids.size(), session.address()) + ": " + String.join(", ", ids.keySet())));
+        int n = cas.size();
+        out.println(Columns.cut(TerminalText.line(doing + " " + n + " CA" + (n == 1 ? "" : "s") + " (Temporal "
+            + session.address() + "): " + String.join(", ", cas)), columns()));
         out.println("  Ctrl-C detaches; the runs go on (each CA's line says how it ended).");
         out.flush();
         ended.values().forEach(o -> print(out, o, width(cas)));
@@ -125,15 +132,6 @@ final class FleetRun<R> {
       }
       return summary(out, err, common.json, outcomes);
     }
-  }
-
-  private String headline(int n, String address) {
-    String verb = switch (kind) {
-      case "backup" -> "Backing up";
-      case "drill" -> "Drilling restores of";
-      default -> kind + " of";
-    };
-    return verb + " " + n + " CA" + (n == 1 ? "" : "s") + " (Temporal " + address + ")";
   }
 
   /** Follows every run on a thread of its own and reports each as it ends. */
@@ -197,10 +195,14 @@ final class FleetRun<R> {
    * to the terminal's width (80 columns off a terminal), a failure's end being on stderr.
    */
   private static void print(PrintWriter out, Outcome o, int width) {
-    int columns = System.console() != null ? TerminalSize.ask().columns() - 1 : TerminalSize.FALLBACK.columns();
     out.println(Columns.cut(TerminalText.line("  " + (o.ok() ? "✓" : "✗") + " " + pad(o.ca(), width) + "  "
-        + o.line()), columns));
+        + o.line()), columns()));
     out.flush();
+  }
+
+  /** The terminal's width, one column short (where terminals wrap); 80 off a terminal. */
+  private static int columns() {
+    return System.console() != null ? TerminalSize.ask().columns() - 1 : TerminalSize.FALLBACK.columns();
   }
 
   private int summary(PrintWriter out, PrintWriter err, boolean json, List<Outcome> outcomes) {
