@@ -62,6 +62,7 @@ class FleetCliIT {
   @TempDir Path tmp;
   private final long t0 = System.nanoTime();
 
+  /** The expensive test's cost, part by part, in the failsafe output. */
   private void lap(String what) {
     System.out.printf("FleetCliIT: %s at %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
   }
@@ -135,6 +136,8 @@ class FleetCliIT {
           "the shared worker ran no host step:\n" + sharedScrape);
 
       lap("metrics");
+      // (more fleet-wide checks of the same fleet go here, e.g. overview naming both CAs)
+
       // one host's worker gone: the other CA is backed up all the same; exit 1 names the one
       DevServerIT.stop(onCmdHost.process());
       Cli.Run partial = Cli.run("backup", "--all", "--config", config.toString());
