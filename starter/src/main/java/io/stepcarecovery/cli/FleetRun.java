@@ -103,10 +103,11 @@ final class FleetRun<R> {
       for (String ca : cas) {
         try {
           ids.put(ca, start.start(session, ca));
-        } catch (ConfigException | io.grpc.StatusRuntimeException e) {
-          // the others are started already, or start next: this CA's failure is its own line
+        } catch (Exception e) {
+          // the others are started already, or start next (and must be followed): this CA's
+          // failure (refused by the service, a run of that id already there) is its own line
           ended.put(ca, Outcome.failed(ca, null, e instanceof io.grpc.StatusRuntimeException g
-              ? GrpcErrors.message(g) : e.getMessage()));
+              ? GrpcErrors.message(g) : e.getMessage() != null ? e.getMessage() : e.toString()));
         }
       }
       if (wait.noWait) {
