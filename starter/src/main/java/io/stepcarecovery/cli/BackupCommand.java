@@ -133,18 +133,18 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   /** One CA's line in backup --all: the backup and the CA's downtime, or the copy that failed. */
-  static FleetRun.Outcome outcome(String ca, String id, BackupResult r) {
+  static FleetOutcome outcome(String ca, String id, BackupResult r) {
     ObjectNode doc = document(r, id);
     doc.put("ca", ca);
     if (!r.copiesVerified()) {
       String failed = String.join("; ", r.copiesOrEmpty().stream().filter(c -> !c.verified())
           .map(c -> c.uri() + ": " + c.error()).toList());
       doc.put("error", "backup " + r.backupId() + " is stored locally but NOT verified in every store: " + failed);
-      return new FleetRun.Outcome(ca, id, false, r.backupId() + " stored; an off-host copy FAILED: " + failed, doc);
+      return new FleetOutcome(ca, id, false, r.backupId() + " stored; an off-host copy FAILED: " + failed, doc);
     }
     String down = Boolean.TRUE.equals(r.online()) ? "online, CA not stopped"
         : r.caWasRunning() ? "CA down " + r.caDowntimeMillis() + " ms" : "CA was not running";
     // short enough for 80 columns beside a CA name; the rest is in 'backups' and --json
-    return new FleetRun.Outcome(ca, id, true, r.backupId() + " stored and verified, " + down, doc);
+    return new FleetOutcome(ca, id, true, r.backupId() + " stored and verified, " + down, doc);
   }
 }

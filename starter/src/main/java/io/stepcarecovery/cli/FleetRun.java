@@ -1,7 +1,6 @@
 package io.stepcarecovery.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepcarecovery.Failures;
 import io.stepcarecovery.config.ConfigException;
 import io.stepcarecovery.config.StepcaRecoveryConfig;
@@ -36,30 +35,9 @@ final class FleetRun<R> {
     String start(TemporalSession session, String ca) throws Exception;
   }
 
-  /**
-   * How one CA's run ended, for the person (one line; a failure's whole message goes to stderr
-   * at the end, where a long one may wrap) and the script (one JSON object).
-   */
-  record Outcome(String ca, String workflowId, boolean ok, String line, ObjectNode json) {
-    static Outcome failed(String ca, String workflowId, String message) {
-      ObjectNode doc = Output.JSON.createObjectNode();
-      doc.put("ca", ca);
-      doc.put("ok", false);
-      if (workflowId != null) {
-        doc.put("workflowId", workflowId);
-      }
-      doc.put("error", message);
-      return new Outcome(ca, workflowId, false, "FAILED: " + message, doc);
-    }
-
-    String error() {
-      return json.path("error").asText(line);
-    }
-  }
-
   /** The outcome of a run whose workflow completed with {@code result}. */
   interface Judge<R> {
-    Outcome of(String ca, String workflowId, R result);
+    FleetOutcome of(String ca, String workflowId, R result);
   }
 
   private final String kind;
@@ -99,14 +77,14 @@ final class FleetRun<R> {
     }
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       Map<String, String> ids = new LinkedHashMap<>();
-      Map<String, Outcome> ended = new LinkedHashMap<>();
+      Map<String, FleetOutcome> ended = new LinkedHashMap<>();
       for (String ca : cas) {
         try {
           ids.put(ca, start.start(session, ca));
         } catch (Exception e) {
           // the others are started already, or start next (and must be followed): this CA's
           // failure (refused by the service, a run of that id already there) is its own line
-          ended.put(ca, Outcome.failed(ca, null, e instanceof io.grpc.StatusRuntimeException g
+          ended.put(ca, FleetOutcome.failed(ca, null, e instanceof io.grpc.StatusRuntimeException g
               ? GrpcErrors.message(g) : e.getMessage() != null ? e.getMessage() : e.toString()));
         }
       }
@@ -125,7 +103,7 @@ final class FleetRun<R> {
       try (Interrupts interrupts = Interrupts.install(code -> detach(err, session, ids, ended, ctx, code), code -> { })) {
         await(session, ids, ctx, out, common.json, width(cas), ended);
       }
-      List<Outcome> outcomes = cas.stream().map(ended::get).toList();
+      List<FleetOutcome> outcomes = cas.stream().map(ended::get).toList();
       if (common.json) {
         ArrayNode docs = Output.JSON.createArrayNode();
         outcomes.forEach(o -> docs.add(o.json()));
@@ -137,7 +115,7 @@ final class FleetRun<R> {
 
   /** Follows every run on a thread of its own and reports each as it ends. */
   private void await(TemporalSession session, Map<String, String> ids, RunContext ctx, PrintWriter out,
-      boolean json, int width, Map<String, Outcome> ended) throws InterruptedException {
+      boolean json, int width, Map<String, FleetOutcome> ended) throws InterruptedException {
     if (ids.isEmpty()) {
       return;
     }
@@ -147,10 +125,10 @@ final class FleetRun<R> {
       return t;
     });
     try {
-      CompletionService<Outcome> done = new ExecutorCompletionService<>(pool);
+      CompletionService<FleetOutcome> done = new ExecutorCompletionService<>(pool);
       ids.forEach((ca, id) -> done.submit(() -> follow(session, ca, id, ctx)));
       for (int i = 0; i < ids.size(); i++) {
-        Outcome o = outcome(done.take());
+        FleetOutcome o = outcome(done.take());
         synchronized (ended) {
           ended.put(o.ca(), o);
         }
@@ -163,7 +141,7 @@ final class FleetRun<R> {
     }
   }
 
-  private static Outcome outcome(java.util.concurrent.Future<Outcome> f) throws InterruptedException {
+  private static FleetOutcome outcome(java.util.concurrent.Future<FleetOutcome> f) throws InterruptedException {
     try {
       return f.get();
     } catch (java.util.concurrent.ExecutionException e) {
@@ -172,22 +150,22 @@ final class FleetRun<R> {
   }
 
   /** One run, from its first workflow task to its result; never throws (a failure is an outcome). */
-  private Outcome follow(TemporalSession session, String ca, String id, RunContext ctx) {
+  private FleetOutcome follow(TemporalSession session, String ca, String id, RunContext ctx) {
     try {
       FirstTaskWatch.await(session, id, ctx, ctx.err());
       R result = session.client().newUntypedWorkflowStub(id).getResult(type);
       return judge.of(ca, id, result);
     } catch (WorkflowFailedException e) {
-      return Outcome.failed(ca, id, ExactCommands.complete(Failures.rootMessage(e), ctx));
+      return FleetOutcome.failed(ca, id, ExactCommands.complete(Failures.rootMessage(e), ctx));
     } catch (StartedRun.Failed e) {
-      return Outcome.failed(ca, id, e.getMessage());
+      return FleetOutcome.failed(ca, id, e.getMessage());
     } catch (io.grpc.StatusRuntimeException e) {
-      return Outcome.failed(ca, id, GrpcErrors.message(e));
+      return FleetOutcome.failed(ca, id, GrpcErrors.message(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Outcome.failed(ca, id, "interrupted");
+      return FleetOutcome.failed(ca, id, "interrupted");
     } catch (RuntimeException e) {
-      return Outcome.failed(ca, id, e.toString());
+      return FleetOutcome.failed(ca, id, e.toString());
     }
   }
 
@@ -195,7 +173,7 @@ final class FleetRun<R> {
    * {@code ✓ main   … stored and verified}: the CA's name padded, so the outcomes line up; cut
    * to the terminal's width (80 columns off a terminal), a failure's end being on stderr.
    */
-  private static void print(PrintWriter out, Outcome o, int width) {
+  private static void print(PrintWriter out, FleetOutcome o, int width) {
     out.println(Columns.cut(TerminalText.line("  " + (o.ok() ? "✓" : "✗") + " " + pad(o.ca(), width) + "  "
         + o.line()), columns()));
     out.flush();
@@ -206,8 +184,8 @@ final class FleetRun<R> {
     return System.console() != null ? TerminalSize.ask().columns() - 1 : TerminalSize.FALLBACK.columns();
   }
 
-  private int summary(PrintWriter out, PrintWriter err, boolean json, List<Outcome> outcomes) {
-    List<Outcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
+  private int summary(PrintWriter out, PrintWriter err, boolean json, List<FleetOutcome> outcomes) {
+    List<FleetOutcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
     int n = outcomes.size();
     if (failed.isEmpty()) {
       if (!json) {
@@ -218,8 +196,8 @@ final class FleetRun<R> {
     }
     // stderr, with or without --json: which CAs need a look, why in full, and where their runs are
     err.println(TerminalText.line("stepca-recovery: " + failed.size() + " of " + n + " " + kind
-        + (n == 1 ? "" : "s") + " FAILED: " + String.join(", ", failed.stream().map(Outcome::ca).toList())));
-    for (Outcome o : failed) {
+        + (n == 1 ? "" : "s") + " FAILED: " + String.join(", ", failed.stream().map(FleetOutcome::ca).toList())));
+    for (FleetOutcome o : failed) {
       err.println(TerminalText.line("  " + o.ca() + (o.workflowId() == null ? "" : " (workflow " + o.workflowId() + ")")
           + ": " + o.error()));
     }
@@ -228,7 +206,7 @@ final class FleetRun<R> {
   }
 
   /** --no-wait: the ids, one per CA (text: "CA ID" lines a script can read; JSON: an array). */
-  private static int started(CommandLine cl, boolean json, Map<String, String> ids, Map<String, Outcome> failed) {
+  private static int started(CommandLine cl, boolean json, Map<String, String> ids, Map<String, FleetOutcome> failed) {
     PrintWriter out = cl.getOut();
     if (json) {
       ArrayNode docs = Output.JSON.createArrayNode();
@@ -247,7 +225,7 @@ final class FleetRun<R> {
 
   /** Ctrl-C on a Temporal service: the runs go on; say how to follow each one still running. */
   private static void detach(PrintWriter err, TemporalSession session, Map<String, String> ids,
-      Map<String, Outcome> ended, RunContext ctx, int code) {
+      Map<String, FleetOutcome> ended, RunContext ctx, int code) {
     err.println();
     err.println("Detached: the runs go on at " + session.address() + ". Follow them with:");
     synchronized (ended) {
