@@ -72,8 +72,8 @@ final class FleetRun<R> {
     // refused before an embedded service would be started for nothing
     if (TemporalSession.address(config, common.temporal) == null) {
       throw new ConfigException("--all needs a Temporal service (--temporal or temporal.address in "
-            + config.source() + "): each CA's host steps run on that host's worker. Without one, run"
-            + " one CA at a time on its own host: stepca-recovery " + kind + " --ca NAME");
+          + config.source() + "): each CA's host steps run on that host's worker. Without one, run"
+          + " one CA at a time on its own host: stepca-recovery " + kind + " --ca NAME");
     }
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
       Map<String, String> ids = new LinkedHashMap<>();
