@@ -23,6 +23,10 @@ import picocli.CommandLine.Option;
             + " store and verify. The CA is down only for the snapshot copy, and is always started"
             + " again, even if the backup fails.",
         "",
+        "With --all, one backup per configured CA, all started together (each its own workflow, as"
+            + " --ca starts it) and one line per CA as each ends; exit 0 when every one was stored and"
+            + " verified, 1 when any failed (named on stderr). --json prints an array, one object per CA.",
+        "",
         "Any Temporal client can start the same workflow: type BackupWorkflow, task queue "
             + TaskQueues.SHARED + ", input {\"ca\":\"NAME\",\"reason\":\"TEXT\"}."})
 final class BackupCommand implements Callable<Integer> {
@@ -30,6 +34,11 @@ final class BackupCommand implements Callable<Integer> {
   @Mixin WaitOptions wait;
 
   @Mixin CaOption ca;
+
+  @Option(names = "--all",
+      description = "Every CA in the config, each on its own host's worker (needs a Temporal service)."
+          + " Excludes --ca.")
+  boolean all;
 
   @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
       description = "Why: recorded in the manifest and shown in Temporal, e.g. \"before upgrade to 0.28\".")
@@ -45,19 +54,16 @@ final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StepcaRecoveryConfig config = common.load();
+    if (all) {
+      FleetRun.refuseWithCa(ca);
+      return new FleetRun<>("backup", "Backing up", BackupResult.class, (session, each) -> start(session, config, each),
+          BackupCommand::outcome).run(config, FleetRun.all(config), common, wait, spec.commandLine());
+    }
     String name = ca.of(config).name();
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.open(config, common.temporal)) {
-      WorkflowOptions opts = StartOptions.of(session, "backup", name, reason,
-          "Runbook backup: stop the CA → snapshot its data → start it → confirm /health → archive"
-              + " (tar.gz + manifest) → store and verify → prune.");
-      String id = opts.getWorkflowId();
-      BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
       StartedRun.refuseNoWaitWhenEmbedded(session, wait);
-      // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
-      WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null,
-          FirstTaskWatch.deadlineSeconds(new RunContext(config, name, common, null)),
-          io.stepcarecovery.config.CaViews.of(config.ca(name))));
+      String id = start(session, config, name);
       BackupResult r = StartedRun.await(session, id, BackupResult.class, common.json, wait, out,
           "Backing up CA " + name, new RunContext(config, name, common, spec.commandLine().getErr()), () -> {});
       if (r == null) {
@@ -65,12 +71,7 @@ final class BackupCommand implements Callable<Integer> {
       }
       boolean copied = r.copiesVerified();
       if (common.json) {
-        ObjectNode doc = Output.object(r);
-        doc.put("ok", copied);
-        doc.put("verified", copied);
-        doc.put("workflowId", id);
-        doc.put("online", Boolean.TRUE.equals(r.online()));
-        Output.json(spec.commandLine(), doc);
+        Output.json(spec.commandLine(), document(r, id));
       } else {
         out.println("Backup " + TerminalText.line(r.backupId()) + (copied ? " stored and verified"
             + (r.copiesOrEmpty().isEmpty() ? "" : " in every store") : " stored; an off-host copy FAILED"));
@@ -105,5 +106,45 @@ final class BackupCommand implements Callable<Integer> {
       }
       return Main.OK;
     }
+  }
+
+  /** Starts the CA's backup workflow; its id. */
+  private String start(TemporalSession session, StepcaRecoveryConfig config, String name) {
+    WorkflowOptions opts = StartOptions.of(session, "backup", name, reason,
+        "Runbook backup: stop the CA → snapshot its data → start it → confirm /health → archive"
+            + " (tar.gz + manifest) → store and verify → prune.");
+    BackupWorkflow wf = session.client().newWorkflowStub(BackupWorkflow.class, opts);
+    // the CA as this command's config describes it: the run refuses (exit 2) if the worker's differs
+    WorkflowClient.start(wf::backup, new BackupRequest(name, reason, configOnly ? true : null,
+        FirstTaskWatch.deadlineSeconds(new RunContext(config, name, common, null)),
+        io.stepcarecovery.config.CaViews.of(config.ca(name))));
+    return opts.getWorkflowId();
+  }
+
+  /** The --json document of one backup: the result, and whether every store holds it verified. */
+  static ObjectNode document(BackupResult r, String id) {
+    boolean copied = r.copiesVerified();
+    ObjectNode doc = Output.object(r);
+    doc.put("ok", copied);
+    doc.put("verified", copied);
+    doc.put("workflowId", id);
+    doc.put("online", Boolean.TRUE.equals(r.online()));
+    return doc;
+  }
+
+  /** One CA's line in backup --all: the backup and the CA's downtime, or the copy that failed. */
+  static FleetOutcome outcome(String ca, String id, BackupResult r) {
+    ObjectNode doc = document(r, id);
+    doc.put("ca", ca);
+    if (!r.copiesVerified()) {
+      String failed = String.join("; ", r.copiesOrEmpty().stream().filter(c -> !c.verified())
+          .map(c -> c.uri() + ": " + c.error()).toList());
+      doc.put("error", "backup " + r.backupId() + " is stored locally but NOT verified in every store: " + failed);
+      return new FleetOutcome(ca, id, false, r.backupId() + " stored; an off-host copy FAILED: " + failed, doc);
+    }
+    String down = Boolean.TRUE.equals(r.online()) ? "online, CA not stopped"
+        : r.caWasRunning() ? "CA down " + r.caDowntimeMillis() + " ms" : "CA was not running";
+    // short enough for 80 columns beside a CA name; the rest is in 'backups' and --json
+    return new FleetOutcome(ca, id, true, r.backupId() + " stored and verified, " + down, doc);
   }
 }

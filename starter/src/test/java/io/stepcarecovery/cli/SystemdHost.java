@@ -28,6 +28,11 @@ final class SystemdHost implements AutoCloseable {
     return start(List.of("--systemd", dir.toString()));
   }
 
+  /** A host with a fresh CA and the worker unit installed but not started: the test sets up its own. */
+  static SystemdHost upWithoutWorker(Path dir) {
+    return start(List.of("--systemd", "--no-worker", dir.toString()));
+  }
+
   /**
    * A fresh host with the old one's layout, address, passwords and root certificate but no CA
    * data; {@code store} is "HOSTPATH[:PATH inside]".
