@@ -23,14 +23,30 @@ public final class MetricsProbe {
   private static final Duration TIMEOUT = CaSide.TIMEOUT;
   private final StepcaRecoveryConfig config;
   private final RunbookMetrics metrics;
+  private final List<CaConfig> probed;
 
+  /** Probes every configured CA (a worker that runs the workflows, or the only one). */
   public MetricsProbe(StepcaRecoveryConfig config, RunbookMetrics metrics) {
+    this(config, metrics, config.cas());
+  }
+
+  private MetricsProbe(StepcaRecoveryConfig config, RunbookMetrics metrics, List<CaConfig> probed) {
     this.config = config;
     this.metrics = metrics;
+    this.probed = probed;
+  }
+
+  /**
+   * Probes only the CAs on these hosts: a {@code --hosts-only} worker of one CA host. Another
+   * host's CA may be unreachable from here, or its root absent, and a 0 for {@code stepca_ca_up}
+   * from a worker that cannot see it would only be noise beside the right one.
+   */
+  public static MetricsProbe onHosts(StepcaRecoveryConfig config, RunbookMetrics metrics, List<String> hosts) {
+    return new MetricsProbe(config, metrics, config.cas().stream().filter(c -> hosts.contains(c.host())).toList());
   }
 
   public void probeOnce() {
-    for (CaConfig c : config.cas()) {
+    for (CaConfig c : probed) {
       boolean up = LiveHealth.of(c, false).healthy();
       metrics.caUp(c.name(), up);
       if (up) {

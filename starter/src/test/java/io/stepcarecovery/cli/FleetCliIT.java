@@ -136,7 +136,16 @@ class FleetCliIT {
           "the shared worker ran no host step:\n" + sharedScrape);
 
       lap("metrics");
-      // (more fleet-wide checks of the same fleet go here, e.g. overview naming both CAs)
+      // overview, read-only and without Temporal, has one row per CA, both up and just backed up
+      Cli.Run overview = Cli.run("overview", "--json", "--config", config.toString());
+      JsonNode rows = Output.JSON.readTree(overview.stdout());
+      lap("overview");
+      for (String ca : List.of(CMD, SYSTEMD)) {
+        JsonNode row = java.util.stream.StreamSupport.stream(rows.path("cas").spliterator(), false)
+            .filter(r -> ca.equals(r.path("ca").asText())).findFirst()
+            .orElseThrow(() -> new AssertionError("overview has no row for " + ca + ": " + overview.stdout()));
+        assertTrue(row.path("health").path("up").asBoolean(), ca + " up in overview: " + row);
+      }
 
       // one host's worker gone: the other CA is backed up all the same; exit 1 names the one
       DevServerIT.stop(onCmdHost.process());
@@ -321,6 +330,10 @@ class FleetCliIT {
     assertTrue(last >= from && last <= to, w.name() + ": " + series + " " + last + " not in [" + from + ", " + to + "]");
     assertFalse(scrape.contains("stepca_backup_last_success_timestamp_seconds{ca=\"" + otherCa + "\"}"),
         w.name() + " ran no step of " + otherCa + ":\n" + scrape);
+    // a host worker probes its own CA alone: from here the other CA may be unreachable or its root
+    // absent, and a 0 beside the right worker's 1 would be noise
+    assertTrue(sample(scrape, "stepca_ca_up{ca=\"" + ca + "\"}").isPresent(), w.name() + " probes " + ca + ":\n" + scrape);
+    assertFalse(scrape.contains("stepca_ca_up{ca=\"" + otherCa + "\"}"), w.name() + " probes no other CA:\n" + scrape);
   }
 
   private static String scrape(int port) throws Exception {

@@ -52,7 +52,7 @@ public final class WorkerMain {
     }, "worker-shutdown"));
     factory.start();
     if (metrics != null) {
-      metrics.startProbing();
+      metrics.startProbing(shared ? null : hosts);
     }
     log.info("worker polling {}{} at {}", shared ? TaskQueues.SHARED + " and " : "",
         hosts.stream().map(TaskQueues::forHost).toList(), session.address());

@@ -10,6 +10,7 @@ import io.stepcarecovery.metrics.RunbookMetrics;
 import io.stepcarecovery.metrics.CopySeed;
 import io.stepcarecovery.metrics.StoreSeed;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,9 +76,13 @@ public final class WorkerMetrics implements AutoCloseable {
     return endpoint.port();
   }
 
-  /** The probe at once, then every {@code metrics.probeInterval}; a failed round waits for the next. */
-  public void startProbing() {
-    MetricsProbe probe = new MetricsProbe(config, runbook);
+  /**
+   * The probe at once, then every {@code metrics.probeInterval}; a failed round waits for the next.
+   * {@code hostsOnly}: the CAs of these hosts alone (a {@code --hosts-only} worker); null: every CA.
+   */
+  public void startProbing(List<String> hostsOnly) {
+    MetricsProbe probe = hostsOnly == null ? new MetricsProbe(config, runbook)
+        : MetricsProbe.onHosts(config, runbook, hostsOnly);
     Duration every = config.metricsProbeIntervalOrDefault();
     probing.scheduleWithFixedDelay(() -> {
       try {
