@@ -14,7 +14,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -125,18 +124,11 @@ public final class MysqlClient {
   }
 
   private List<String> run(List<String> extra, long timeoutMillis, Feed feed, LongConsumer alive) throws IOException {
-    Path dir = Files.createTempDirectory("stepca-recovery-sql-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path options = dir.resolve("client.cnf");
-    Path out = dir.resolve("out");
-    Path err = dir.resolve("err");
-    try {
-      Files.createFile(options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(options, MysqlDump.optionFile(dsn), StandardCharsets.UTF_8);
-      List<String> argv = new ArrayList<>(List.of(client, "--defaults-extra-file=" + options, "--batch",
+    try (ClientScratch scratch = ClientScratch.forDsn(dsn, "")) {
+      List<String> argv = new ArrayList<>(List.of(client, scratch.defaultsArgument(), "--batch",
           "--skip-column-names", "--raw"));
       argv.addAll(extra);
-      Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = new ProcessBuilder(argv).redirectOutput(scratch.out().toFile()).redirectError(scratch.err().toFile()).start();
       // stdin is fed by a thread of its own, so that this one heartbeats every second even while
       // the server takes its time over one large statement (and a cancellation reaches the load)
       AtomicLong fedBytes = new AtomicLong();
@@ -175,13 +167,9 @@ public final class MysqlClient {
       }
       String fed = feedFailure.get() == null ? null : feedFailure.get().getMessage(); // a broken pipe: the client's error says why
       if (p.exitValue() != 0 || fed != null) {
-        throw failure(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8).strip(), fed);
+        throw failure(p.exitValue(), Files.readString(scratch.err(), StandardCharsets.UTF_8).strip(), fed);
       }
-      return Files.readAllLines(out, StandardCharsets.UTF_8);
-    } finally {
-      for (Path f : List.of(options, out, err, dir)) {
-        Files.deleteIfExists(f);
-      }
+      return Files.readAllLines(scratch.out(), StandardCharsets.UTF_8);
     }
   }
 
@@ -213,14 +201,6 @@ public final class MysqlClient {
 
   /** The client binary on PATH; a {@link ConfigException} naming the package when there is none. */
   static String client() {
-    for (String c : CLIENTS) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, c))) {
-          return c;
-        }
-      }
-    }
-    throw new ConfigException("neither mariadb nor mysql is on this host's PATH: restoring a MySQL CA needs"
-        + " the client tools (Debian: apt-get install mariadb-client)");
+    return ClientScratch.tool(CLIENTS, "restoring a MySQL CA");
   }
 }

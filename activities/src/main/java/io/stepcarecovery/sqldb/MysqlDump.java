@@ -106,15 +106,7 @@ public final class MysqlDump {
 
   /** The dump client on PATH; a {@link ConfigException} naming the package when there is none. */
   public static String client() {
-    for (String c : CLIENTS) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, c))) {
-          return c;
-        }
-      }
-    }
-    throw new ConfigException("neither mariadb-dump nor mysqldump is on this host's PATH: the online"
-        + " backup of a MySQL CA needs the client tools (Debian: apt-get install mariadb-client)");
+    return ClientScratch.tool(CLIENTS, "the online backup of a MySQL CA");
   }
 
   private static String tail(Path errors) {

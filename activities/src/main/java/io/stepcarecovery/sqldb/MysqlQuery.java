@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,26 +48,16 @@ public final class MysqlQuery {
    */
   public static Result run(MysqlDsn dsn, String database, String sql, Duration timeout) throws IOException {
     String client = client();
-    Path dir = Files.createTempDirectory("stepca-mysql-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path options = dir.resolve("client.cnf");
-    Path out = dir.resolve("out");
-    Path err = dir.resolve("err");
-    try {
-      String file = MysqlDump.optionFile(dsn);
-      if (!dsn.params().containsKey("timeout")) {
-        file += "connect-timeout=" + CONNECT_TIMEOUT_SECONDS + "\n";
-      }
-      Files.writeString(Files.createFile(options,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), file, StandardCharsets.UTF_8);
-      List<String> argv = new java.util.ArrayList<>(List.of(client, "--defaults-extra-file=" + options,
+    String timeoutLine = dsn.params().containsKey("timeout") ? "" : "connect-timeout=" + CONNECT_TIMEOUT_SECONDS + "\n";
+    try (ClientScratch scratch = ClientScratch.forDsn(dsn, timeoutLine)) {
+      List<String> argv = new java.util.ArrayList<>(List.of(client, scratch.defaultsArgument(),
           "--batch", "--skip-column-names"));
       if (database != null) {
         argv.add("--database=" + MysqlDsn.database(database, "database"));
       }
       argv.addAll(List.of("-e", sql));
       Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+          .redirectOutput(scratch.out().toFile()).redirectError(scratch.err().toFile()).start();
       try {
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
@@ -80,30 +68,18 @@ public final class MysqlQuery {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException(client + " interrupted");
       }
-      List<String> rows = Files.readAllLines(out, StandardCharsets.UTF_8);
-      String error = Files.readString(err, StandardCharsets.UTF_8).lines()
+      List<String> rows = Files.readAllLines(scratch.out(), StandardCharsets.UTF_8);
+      String error = Files.readString(scratch.err(), StandardCharsets.UTF_8).lines()
           // MariaDB's tools warn about MySQL's loose- options in the file: not an error
           .filter(l -> !l.startsWith("Warning: ") || !l.contains("unknown variable 'loose-"))
           .reduce((a, b) -> a + " " + b).orElse("").strip();
       return new Result(p.exitValue(), p.exitValue() == 0 ? rows : List.of(),
           DsnRedaction.redact(MysqlDump.redacted(error, dsn)));
-    } finally {
-      for (Path f : new Path[] {options, out, err, dir}) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 
   /** The client on PATH; a {@link ConfigException} naming the package when there is none. */
   public static String client() {
-    for (String c : CLIENTS) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, c))) {
-          return c;
-        }
-      }
-    }
-    throw new ConfigException("neither mariadb nor mysql is on this host's PATH: checking a MySQL CA's database"
-        + " needs the client tools (Debian: apt-get install mariadb-client)");
+    return ClientScratch.tool(CLIENTS, "checking a MySQL CA's database");
   }
 }
