@@ -13,10 +13,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,13 +21,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("lab")
 class FleetCliIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   static final String CMD = "lab-cmd";
   static final String CMD_HOST = "cmd-host";
   static final String SYSTEMD = "lab-systemd";
@@ -131,7 +123,7 @@ class FleetCliIT {
       long after = System.currentTimeMillis() / 1000 + 1;
       assertLastBackupExported(onCmdHost, CMD, SYSTEMD, before, after);
       assertLastBackupExported(onSystemdHost, SYSTEMD, CMD, before, after);
-      String sharedScrape = scrape(shared.metricsPort());
+      String sharedScrape = Scrapes.scrape(shared.metricsPort());
       assertFalse(sharedScrape.contains("stepca_backup_last_success_timestamp_seconds{"),
           "the shared worker ran no host step:\n" + sharedScrape);
 
@@ -325,28 +317,18 @@ class FleetCliIT {
   private static void assertLastBackupExported(Worker w, String ca, String otherCa, long from, long to)
       throws Exception {
     String series = "stepca_backup_last_success_timestamp_seconds{ca=\"" + ca + "\"}";
-    String scrape = scrape(w.metricsPort());
-    double last = sample(scrape, series).orElseThrow(() -> new AssertionError(w.name() + ": no " + series + ":\n" + scrape));
+    String scrape = Scrapes.scrape(w.metricsPort());
+    double last = Scrapes.sample(scrape, series).orElseThrow(() -> new AssertionError(w.name() + ": no " + series + ":\n" + scrape));
     assertTrue(last >= from && last <= to, w.name() + ": " + series + " " + last + " not in [" + from + ", " + to + "]");
     assertFalse(scrape.contains("stepca_backup_last_success_timestamp_seconds{ca=\"" + otherCa + "\"}"),
         w.name() + " ran no step of " + otherCa + ":\n" + scrape);
     // a host worker probes its own CA alone: from here the other CA may be unreachable or its root
     // absent, and a 0 beside the right worker's 1 would be noise
-    assertTrue(sample(scrape, "stepca_ca_up{ca=\"" + ca + "\"}").isPresent(), w.name() + " probes " + ca + ":\n" + scrape);
+    assertTrue(Scrapes.sample(scrape, "stepca_ca_up{ca=\"" + ca + "\"}").isPresent(), w.name() + " probes " + ca + ":\n" + scrape);
     assertFalse(scrape.contains("stepca_ca_up{ca=\"" + otherCa + "\"}"), w.name() + " probes no other CA:\n" + scrape);
   }
 
-  private static String scrape(int port) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    return r.body();
-  }
 
-  private static Optional<Double> sample(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
-  }
 
   private static void copyInto(SystemdHost host, Path file, String path) {
     LabCa.run(List.of("podman", "cp", file.toString(), host.container() + ":" + path), 60);

@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepcarecovery.lab.LabCa;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("lab")
 class MetricsCliIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   @TempDir Path tmp;
 
   @Test
@@ -44,30 +35,30 @@ class MetricsCliIT {
       worker = DevServerIT.start(tmp.resolve("worker.log"), "worker", "--config", config, "--temporal", temporal,
           "--metrics", String.valueOf(metricsPort));
       // the probe's first round: the lab CA is up
-      String before = awaitScrape(metricsPort, "stepca_ca_up{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
+      String before = Scrapes.awaitScrape(metricsPort, "stepca_ca_up{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
       assertTrue(before.contains("# TYPE temporal_"), "the SDK's own metrics are exported too:\n" + before);
 
       Cli.Run backup = Cli.run("backup", "--config", config, "--temporal", temporal);
       assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
 
-      String scrape = awaitScrape(metricsPort, "stepca_backups_total{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
+      String scrape = Scrapes.awaitScrape(metricsPort, "stepca_backups_total{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
       assertEquals("", promtoolCheckMetrics(scrape), "promtool check metrics");
-      double last = sample(scrape, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}").orElseThrow();
+      double last = Scrapes.sample(scrape, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}").orElseThrow();
       assertTrue(Math.abs(last - System.currentTimeMillis() / 1000.0) < 600, "last success " + last);
-      assertTrue(sample(scrape, "stepca_backup_archive_bytes{ca=\"lab\"}").orElseThrow() > 0, scrape);
-      assertTrue(sample(scrape, "stepca_backup_duration_seconds{ca=\"lab\"}").orElseThrow() > 0, scrape);
-      assertEquals(0.0, sample(scrape, "stepca_backup_failures_total{ca=\"lab\"}").orElse(0.0), scrape);
-      double downtime = sample(scrape, "stepca_backup_ca_downtime_seconds{ca=\"lab\"}").orElseThrow();
+      assertTrue(Scrapes.sample(scrape, "stepca_backup_archive_bytes{ca=\"lab\"}").orElseThrow() > 0, scrape);
+      assertTrue(Scrapes.sample(scrape, "stepca_backup_duration_seconds{ca=\"lab\"}").orElseThrow() > 0, scrape);
+      assertEquals(0.0, Scrapes.sample(scrape, "stepca_backup_failures_total{ca=\"lab\"}").orElse(0.0), scrape);
+      double downtime = Scrapes.sample(scrape, "stepca_backup_ca_downtime_seconds{ca=\"lab\"}").orElseThrow();
       assertTrue(downtime > 0 && downtime < 120, "the lab CA was stopped for the backup: " + downtime);
 
       DevServerIT.stop(worker);
       worker = DevServerIT.start(tmp.resolve("worker2.log"), "worker", "--config", config, "--temporal", temporal,
           "--metrics", "127.0.0.1:" + metricsPort);
-      String again = awaitScrape(metricsPort, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}",
+      String again = Scrapes.awaitScrape(metricsPort, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}",
           tmp.resolve("worker2.log"));
-      assertEquals(last, sample(again, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}").orElseThrow(),
+      assertEquals(last, Scrapes.sample(again, "stepca_backup_last_success_timestamp_seconds{ca=\"lab\"}").orElseThrow(),
           "after a restart, from the store's record");
-      assertEquals(downtime, sample(again, "stepca_backup_ca_downtime_seconds{ca=\"lab\"}").orElseThrow(),
+      assertEquals(downtime, Scrapes.sample(again, "stepca_backup_ca_downtime_seconds{ca=\"lab\"}").orElseThrow(),
           "the backup's CA downtime after a restart, from the store's record");
       assertTrue(!again.contains("stepca_backups_total{ca=\"lab\"}"), "counters start again at a restart");
     } finally {
@@ -76,29 +67,7 @@ class MetricsCliIT {
     }
   }
 
-  private static String awaitScrape(int port, String line, Path log) throws Exception {
-    String last = "";
-    for (int i = 0; i < 120; i++) {
-      try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        last = r.body();
-        if (r.statusCode() == 200 && last.contains(line)) {
-          return last;
-        }
-      } catch (java.io.IOException e) {
-        last = e.toString(); // not listening yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no " + line + " on /metrics; last scrape:\n" + last + "\nworker log:\n"
-        + (Files.exists(log) ? Files.readString(log) : ""));
-  }
 
-  private static Optional<Double> sample(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
-  }
 
   private static String promtoolCheckMetrics(String scrape) throws Exception {
     Process p = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,7 +93,7 @@ class PrometheusAlertIT {
 
       Cli.Run backup = Cli.run("backup", "--config", config, "--temporal", temporal);
       assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
-      awaitScrape(metricsPort, "stepca_backups_total{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
+      Scrapes.awaitScrape(metricsPort, "stepca_backups_total{ca=\"lab\"} 1.0", tmp.resolve("worker.log"));
       long backedUp = System.nanoTime();
 
       // Before: Prometheus holds the backup's sample and has evaluated the shipped rule on it since.
@@ -233,29 +232,7 @@ class PrometheusAlertIT {
         + (Files.exists(log) ? Files.readString(log) : ""));
   }
 
-  private static String awaitScrape(int port, String line, Path log) throws Exception {
-    String last = "";
-    for (int i = 0; i < 120; i++) {
-      try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        last = r.body();
-        if (r.statusCode() == 200 && last.contains(line)) {
-          return last;
-        }
-      } catch (java.io.IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no " + line + " on /metrics; last scrape:\n" + last + "\nworker log:\n"
-        + (Files.exists(log) ? Files.readString(log) : ""));
-  }
 
-  private static Optional<Double> sample(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
-  }
 
   private static void stop(Process p) throws InterruptedException {
     if (p != null) {
