@@ -22,11 +22,12 @@ final class ChecklistPrinter {
   }
 
   static void print(PrintWriter out, List<ChecklistItem> items, Instant now) {
-    boolean caDown = Countdown.caDown(items);
+    boolean caDown = Countdown.cannotRenew(items);
     List<ChecklistItem> earliest = Countdown.earliestFirst(items);
     if (caDown && !earliest.isEmpty()) {
       ChecklistItem first = earliest.get(0);
-      out.println("TLS COUNTDOWN: the CA is down, so no service can renew its certificate. First to break: "
+      out.println("TLS COUNTDOWN: the CA " + (Countdown.caDown(items) ? "is down" : "issues no certificate")
+          + ", so no service can renew its certificate. First to break: "
           + TerminalText.line(Countdown.line(first.service(), Countdown.expiry(first), now)) + ".");
       countdown(out, earliest, now);
       out.println();

@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The TLS countdown of a checklist for {@code --json}: {@code {"caDown": true, "services": [{"service":
+ * The TLS countdown of a checklist for {@code --json}: {@code {"caDown": true, "canRenew": false,
+ * "services": [{"service":
  * "app.internal", "url": …, "expiresAt": …, "secondsLeft": 48000}, …]}}, earliest first, so a script
  * reads {@code services[0]} for the first certificate to break. {@code secondsLeft} is counted when
  * printed (negative: expired).
@@ -20,6 +21,7 @@ final class CountdownJson {
   static ObjectNode of(List<ChecklistItem> items, Instant now) {
     ObjectNode o = Output.JSON.createObjectNode();
     o.put("caDown", Countdown.caDown(items));
+    o.put("canRenew", !Countdown.cannotRenew(items));
     ArrayNode list = o.putArray("services");
     for (ChecklistItem i : Countdown.earliestFirst(items)) {
       Instant at = Countdown.expiry(i);

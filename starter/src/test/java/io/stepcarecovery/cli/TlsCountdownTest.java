@@ -61,6 +61,21 @@ class TlsCountdownTest {
   }
 
   @Test
+  void caRunsButIssuesNothing_theCountdownRunsAllTheSame() throws Exception {
+    ChecklistItem noIssuance = ChecklistItem.failed(ChecklistItem.TRUST, "Certificate issuance functional",
+        "POST /1.0/sign → HTTP 500", "database dropped", "recover");
+    List<ChecklistItem> items = List.of(UP, noIssuance, cert("https://app.internal/", Duration.ofMinutes(800)));
+    String out = printed(items);
+    assertTrue(out.startsWith("TLS COUNTDOWN: the CA issues no certificate, so no service can renew its certificate."
+        + " First to break: app.internal expires in 13 h 20 min.\n"), out);
+    ObjectNode c = CountdownJson.of(items, NOW);
+    assertFalse(c.get("caDown").asBoolean(), "it runs");
+    assertFalse(c.get("canRenew").asBoolean(), "yet nothing renews");
+    assertTrue(CountdownJson.of(List.of(UP, cert("https://app.internal/", Duration.ofHours(1))), NOW)
+        .get("canRenew").asBoolean());
+  }
+
+  @Test
   void caUp_eachServiceIsListedAfterTheItemsInTheirOrder() {
     List<ChecklistItem> items = List.of(UP, cert("https://late.internal/", Duration.ofHours(20)),
         cert("https://app.internal/", Duration.ofMinutes(800)));

@@ -15,6 +15,8 @@ import java.util.List;
 public final class Countdown {
   /** The checklist item whose failure means the CA is down. */
   public static final String CA_RUNNING = "Step-CA running";
+  /** The checklist item whose failure means the CA, running or not, signs nothing. */
+  public static final String CA_ISSUES = "Certificate issuance functional";
 
   private Countdown() {}
 
@@ -60,6 +62,14 @@ public final class Countdown {
   /** The checklist says the CA is down: its "Step-CA running" item failed. */
   public static boolean caDown(List<ChecklistItem> items) {
     return items.stream().anyMatch(i -> CA_RUNNING.equals(i.item()) && i.isFailed());
+  }
+
+  /**
+   * The checklist says no service can renew now: the CA is down, or it runs and signs nothing (its
+   * database dropped, its key unreadable): the countdown runs all the same.
+   */
+  public static boolean cannotRenew(List<ChecklistItem> items) {
+    return caDown(items) || items.stream().anyMatch(i -> CA_ISSUES.equals(i.item()) && i.isFailed());
   }
 
   /** The items that say when a service's certificate expires, earliest first (unreadable times left out). */
