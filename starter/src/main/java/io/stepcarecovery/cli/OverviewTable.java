@@ -54,6 +54,7 @@ final class OverviewTable {
         for (Alert a : rows.get(k - 1).alerts()) {
           out.addAll(wrap("  ! ", TerminalText.line(a.text()), width));
         }
+        out.addAll(countdown(rows.get(k - 1), now, width));
       }
     }
     for (Served s : unattributed) {
@@ -102,6 +103,21 @@ final class OverviewTable {
     }
     return o.earliest().map(s -> TerminalText.line(Countdown.line(s.url(), s.notAfter(), now)))
         .orElse("none readable (" + o.services().size() + " unreachable)");
+  }
+
+  /**
+   * A CA that is down, its countdown not yet alerting: the earliest expiry on a line of its own all
+   * the same. It is the column an 80-column terminal cuts first, and the one fact a person needs
+   * while the CA is down (how long until services break).
+   */
+  private static List<String> countdown(Row r, Instant now, int width) {
+    CaOverview o = r.ca();
+    if (o.up() || r.alerts().stream().anyMatch(a -> "StepcaTlsCountdown".equals(a.rule()))) {
+      return List.of();
+    }
+    return o.earliest().map(s -> wrap("  · ", "down, nothing renews; first to expire: "
+        + TerminalText.line(Countdown.line(s.url(), s.notAfter(), now)) + " (" + s.notAfter() + ")", width))
+        .orElse(List.of());
   }
 
   private static String cas(int n) {

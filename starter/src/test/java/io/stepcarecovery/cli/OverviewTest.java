@@ -154,6 +154,25 @@ class OverviewTest {
   }
 
   @Test
+  void aCaDownBeforeItsCountdownAlertsStillShowsTheEarliestExpiryOnItsOwnLine() {
+    CaOverview far = new CaOverview("lab", "https://localhost:9000", false, "GET /health → ConnectException",
+        List.of(), fine().lastBackup(), Map.of(), null, null, null, List.of(served("https://app.internal/",
+            Duration.ofHours(13)), served("https://late.internal/", Duration.ofHours(20))));
+    List<OverviewTable.Row> rows = List.of(new OverviewTable.Row(far, OverviewAlerts.of(far, T, NOW)));
+    List<String> lines = OverviewTable.lines(rows, List.of(), NOW, 80);
+    assertTrue(lines.get(1).endsWith(Columns.ELLIPSIS), "80 columns cut the row's last column: " + lines.get(1));
+    assertTrue(lines.contains("  · down, nothing renews; first to expire: app.internal expires in 13 h 0 min"),
+        String.join("\n", lines));
+    assertTrue(lines.contains("    (2026-12-01T01:00:00Z)"), String.join("\n", lines));
+    // up, or with the countdown alert firing (which says it), no such line
+    assertFalse(String.join("\n", OverviewTable.lines(List.of(new OverviewTable.Row(fine(), List.of())), List.of(),
+        NOW, 80)).contains("nothing renews"));
+    CaOverview near = with(fine(), false, fine().lastBackup(), fine().lastDrill(), null);
+    assertFalse(String.join("\n", OverviewTable.lines(List.of(new OverviewTable.Row(near,
+        OverviewAlerts.of(near, T, NOW))), List.of(), NOW, 80)).contains("nothing renews"));
+  }
+
+  @Test
   void hostileStoreTextCannotActOnTheTerminal() {
     String evil = "sftp://x/\u001b[2J\nFORGED ROW";
     CaOverview o = new CaOverview("lab", "https://localhost:9000", true, "ok", List.of(evil),
